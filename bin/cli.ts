@@ -1,0 +1,71 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { loadStack, StackError } from "../config/load";
+import type { StackConfig } from "../config/resolve";
+
+/** A command takes its arguments and returns the exit code: 0 ok, 1 bad input, 2 internal error. */
+export type Command = (args: string[]) => Promise<number> | number;
+
+export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
+
+/** An error the user can fix (bad flag, missing file): printed as one line, exit 1. */
+export class UsageError extends Error {}
+
+/** Reports an error and returns its exit code. */
+export function failure(error: unknown): number {
+  if (error instanceof StackError) {
+    console.error(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
+    console.error(error.message);
+    return EXIT.invalid;
+  }
+  if (error instanceof UsageError) {
+    console.error(`shelfstack: ${error.message}`);
+    return EXIT.invalid;
+  }
+  console.error(`shelfstack: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.internal;
+}
+
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T, help: string) {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    if ((parsed.values as { help?: boolean }).help) {
+      console.log(help);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${help}`);
+  }
+}
+
+/** The bundled example, found beside the CLI bundle (dist/) or the sources. */
+export function examplePath(): string {
+  for (const candidate of [join(__dirname, "..", "examples", "stack.yaml"), join(__dirname, "..", "..", "examples", "stack.yaml")]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error("the bundled examples/stack.yaml is missing");
+}
+
+/**
+ * `-c file`, else ./stack.yaml, else the bundled example. Says which on stderr, since an
+ * unexpected source is the first thing to rule out when output looks wrong.
+ */
+export function stackFile(explicit: string | undefined, quiet = false): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UsageError(`${explicit}: no such file`);
+    return explicit;
+  }
+  if (existsSync("stack.yaml")) {
+    if (!quiet) console.error("using ./stack.yaml");
+    return "stack.yaml";
+  }
+  const example = examplePath();
+  if (!quiet) console.error(`no ./stack.yaml here — using the bundled example (${example})`);
+  return example;
+}
+
+export function loadFromArgs(explicit: string | undefined, quiet = false): StackConfig {
+  return loadStack(stackFile(explicit, quiet));
+}

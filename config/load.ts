@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { stackSchema } from "./schema";
+import { resolve, type StackConfig } from "./resolve";
+
+/** One thing wrong with stack.yaml: where (YAML path and line) and what to do about it. */
+export interface Problem {
+  readonly path: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+export class StackError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(problems.map((p) => formatProblem(file, p)).join("\n"));
+    this.name = "StackError";
+  }
+}
+
+export function formatProblem(file: string, p: Problem): string {
+  return `${file}${p.line ? `:${p.line}` : ""} ${p.path || "(top level)"}: ${p.message}`;
+}
+
+/** devices[1].syncthingId */
+export function yamlPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join("");
+}
+
+function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key?: string): number | undefined {
+  // Walk down as far as the document goes: a missing field is reported at its parent.
+  let node: unknown = doc.contents;
+  for (const k of path) {
+    const child = isMap(node) || isSeq(node) ? node.get(k as never, true) : undefined;
+    if (!isNode(child)) break;
+    node = child;
+  }
+  let offset = isNode(node) ? (node as Node).range?.[0] : undefined;
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
+    if (pair && isNode(pair.key)) offset = (pair.key as Node).range?.[0];
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+/** Turns zod's generic wording into a sentence that says what to write instead. */
+function describe(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type") {
+    if (issue.input === undefined) return `is required — add it (see "stack.yaml reference" in the README)`;
+    const got = issue.input === null ? "nothing" : Array.isArray(issue.input) ? "a list" : typeof issue.input;
+    const want = issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping (key: value lines)" : `a ${issue.expected}`;
+    return `expected ${want}, got ${got}`;
+  }
+  if (issue.code === "invalid_value" && "values" in issue) {
+    return `must be one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return undefined;
+}
+
+export function parseStack(text: string, file = "stack.yaml"): StackConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new StackError(
+      file,
+      doc.errors.map((e) => ({
+        path: "",
+        line: e.linePos?.[0]?.line,
+        message: `not valid YAML: ${e.message.split("\n")[0]} — fix the indentation or quoting there`,
+      })),
+    );
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const result = stackSchema.safeParse(data, { error: describe });
+  if (!result.success) {
+    const problems: Problem[] = [];
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push({
+            path: yamlPath([...issue.path, key]),
+            line: lineOf(doc, lines, issue.path, key),
+            message: `unknown key — remove it or check its spelling`,
+          });
+        }
+      } else {
+        problems.push({ path: yamlPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message });
+      }
+    }
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path));
+    throw new StackError(file, problems);
+  }
+  return resolve(result.data);
+}
+
+export function loadStack(path: string): StackConfig {
+  return parseStack(readFileSync(path, "utf8"), path);
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { serverSchema } from "./server";
+import { tailnetSchema } from "./tailnet";
+import { deviceSchema } from "./devices";
+import { syncthingSchema } from "./syncthing";
+import { backupSchema, etlSchema, ingestSchema, statisticsSchema } from "./jobs";
+import { audiobookshelfSchema, opdsSchema, shelfbridgeSchema } from "./apps";
+import { crossFieldRules } from "../rules";
+
+/** The shape of stack.yaml: every key is known (unknown keys are errors), defaults keep it short. */
+export const stackObject = z
+  .object({
+    server: serverSchema,
+    tailnet: tailnetSchema,
+    devices: z.array(deviceSchema).min(1, { message: "list at least one device that reads from the library" }),
+    audiobookshelf: audiobookshelfSchema,
+    opds: opdsSchema,
+    shelfbridge: shelfbridgeSchema,
+    syncthing: syncthingSchema,
+    backup: backupSchema.optional(),
+    statistics: statisticsSchema,
+    etl: etlSchema,
+    ingest: ingestSchema,
+  })
+  .strict();
+
+export const stackSchema = stackObject.superRefine(crossFieldRules);
+
+/** stack.yaml as written, with zod's defaults applied (see resolve.ts for derived defaults). */
+export type StackInput = z.output<typeof stackObject>;
+export type Device = StackInput["devices"][number];
+export type FolderInput = NonNullable<StackInput["syncthing"]["folders"]>[number];

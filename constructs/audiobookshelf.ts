@@ -1,0 +1,46 @@
+import { Construct } from "constructs";
+import { Container } from "./container";
+import { IMAGES } from "./images";
+
+export interface AudiobookshelfProps {
+  /** Pinned X.Y.Z. */
+  readonly version: string;
+  readonly timezone: string;
+  /** Host directory for /config (database; must be local disk) and /metadata. */
+  readonly appdataDir: string;
+  readonly ebooksDir: string;
+  readonly audiobooksDir: string;
+  readonly user: string;
+  readonly network: Container;
+}
+
+/** Port Audiobookshelf listens on inside the tailnet namespace (the image's PORT). */
+export const AUDIOBOOKSHELF_PORT = 80;
+/** Where the libraries appear inside the container; the bootstrap creates libraries over these. */
+export const ABS_EBOOKS_PATH = "/ebooks";
+export const ABS_AUDIOBOOKS_PATH = "/audiobooks";
+
+export class Audiobookshelf extends Construct {
+  readonly container: Container;
+  /** How other containers in the namespace reach it. */
+  readonly localUrl = `http://127.0.0.1:${AUDIOBOOKSHELF_PORT}`;
+
+  constructor(scope: Construct, id: string, props: AudiobookshelfProps) {
+    super(scope, id);
+    this.container = new Container(this, "Container", {
+      name: "audiobookshelf",
+      image: IMAGES.audiobookshelf(props.version),
+      environment: { TZ: props.timezone },
+      user: props.user,
+      volumes: [
+        { hostPath: `${props.appdataDir}/audiobookshelf/config`, containerPath: "/config" },
+        { hostPath: `${props.appdataDir}/audiobookshelf/metadata`, containerPath: "/metadata" },
+        { hostPath: props.ebooksDir, containerPath: ABS_EBOOKS_PATH },
+        { hostPath: props.audiobooksDir, containerPath: ABS_AUDIOBOOKS_PATH },
+      ],
+      // The image has no HEALTHCHECK; /healthcheck answers 200 without auth. wget is busybox's.
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${AUDIOBOOKSHELF_PORT}/healthcheck || exit 1`] },
+      networkOf: props.network,
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { Construct, type IConstruct } from "constructs";
+import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import type { SecretRef } from "../config/secret";
+import { RenderedFile } from "./rendered-file";
+import { Secrets } from "./secrets";
+
+/** A secret, or a value built from literal text and secrets. */
+export type SecretValue = SecretRef | readonly (string | SecretRef)[];
+
+function secretParts(value: SecretValue): readonly (string | SecretRef)[] {
+  return Array.isArray(value) ? value : [value as SecretRef];
+}
+
+export interface VolumeMount {
+  /** Absolute path on the server. */
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** @default - false: the container may write */
+  readonly readOnly?: boolean;
+}
+
+export interface ConfigFileMount {
+  /** Where the container reads it. */
+  readonly containerPath: string;
+  readonly file: RenderedFile;
+}
+
+export interface HealthCheck {
+  /** Docker's test form, e.g. ["CMD-SHELL", "wget -q --spider http://127.0.0.1/healthcheck"]. */
+  readonly test: readonly string[];
+  /** @default - 30 */
+  readonly intervalSeconds?: number;
+  /** @default - 5 */
+  readonly timeoutSeconds?: number;
+  /** @default - 3 */
+  readonly retries?: number;
+  /** @default - 30 */
+  readonly startPeriodSeconds?: number;
+}
+
+export interface ContainerProps {
+  /** A pinned image reference, e.g. ghcr.io/advplyr/audiobookshelf:2.36.0. */
+  readonly image: string;
+  /** Service name in compose and the container's name on the server. @default - the construct id */
+  readonly name?: string;
+  /** Plain settings. Never put a secret here: use `secrets`. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables whose values hold secrets: one secret, or text and secrets joined
+   * (abs-opds wants `user:token:password` in one variable).
+   */
+  readonly secrets?: Readonly<Record<string, SecretValue>>;
+  readonly volumes?: readonly VolumeMount[];
+  /** Rendered files the container reads (Terraform uploads them; compose bind-mounts them). */
+  readonly configFiles?: readonly ConfigFileMount[];
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  /** @default - none (the image's own, if any) */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * Share this container's network namespace (the Tailscale sidecar): the service is reachable
+   * only through it, and no port is published on the host.
+   * @default - the container has its own namespace
+   */
+  readonly networkOf?: Container;
+  readonly capAdd?: readonly string[];
+  /** Host devices, e.g. /dev/net/tun. */
+  readonly devices?: readonly string[];
+  /** uid:gid. @default - the image's user */
+  readonly user?: string;
+}
+
+/**
+ * One container, described once. The same description becomes a `docker_image` +
+ * `docker_container` in Terraform and a service in docker-compose.yml, so the two can't drift.
+ */
+export class Container extends Construct {
+  readonly name: string;
+  readonly props: ContainerProps;
+  readonly resource: DockerContainer;
+
+  constructor(scope: Construct, id: string, props: ContainerProps) {
+    super(scope, id);
+    this.name = props.name ?? id.toLowerCase();
+    this.props = props;
+    for (const key of Object.keys(props.environment ?? {})) {
+      if (props.secrets && key in props.secrets) throw new Error(`${this.name}: ${key} is both a setting and a secret`);
+    }
+    const secrets = Secrets.of(this);
+    const image = new Image(this, "Image", { name: props.image, keepLocally: true });
+    const env = [
+      ...Object.entries(props.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(props.secrets ?? {}).map(
+        ([k, value]) => `${k}=${secretParts(value).map((part) => (typeof part === "string" ? part : secrets.terraform(part))).join("")}`,
+      ),
+    ].sort();
+    const hc = props.healthCheck;
+    this.resource = new DockerContainer(this, "Resource", {
+      name: this.name,
+      image: image.imageId,
+      restart: "unless-stopped",
+      env: env.length ? env : undefined,
+      command: props.command ? [...props.command] : undefined,
+      entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
+      user: props.user,
+      networkMode: props.networkOf ? `container:${props.networkOf.resource.name}` : undefined,
+      capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
+      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
+      volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+      upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: f.file.content })),
+      healthcheck: hc && {
+        test: [...hc.test],
+        interval: `${hc.intervalSeconds ?? 30}s`,
+        timeout: `${hc.timeoutSeconds ?? 5}s`,
+        retries: hc.retries ?? 3,
+        startPeriod: `${hc.startPeriodSeconds ?? 30}s`,
+      },
+    });
+  }
+
+  static isContainer(x: IConstruct): x is Container {
+    return x instanceof Container;
+  }
+
+  /** This container as a Compose Specification service. Paths of config files are relative to the compose file. */
+  toComposeService(): Record<string, unknown> {
+    const p = this.props;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p.environment ?? {})) env[k] = v.replace(/\$/g, "$$$$");
+    for (const [k, value] of Object.entries(p.secrets ?? {})) {
+      env[k] = secretParts(value)
+        .map((part) => (typeof part === "string" ? part.replace(/\$/g, "$$$$") : Secrets.compose(part)))
+        .join("");
+    }
+    const volumes = [
+      ...(p.volumes ?? []).map((v) => `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`),
+      ...(p.configFiles ?? []).map((f) => `./${f.file.path}:${f.containerPath}:ro`),
+    ];
+    const hc = p.healthCheck;
+    const service: Record<string, unknown> = {
+      image: p.image,
+      container_name: this.name,
+      restart: "unless-stopped",
+      user: p.user,
+      network_mode: p.networkOf ? `service:${p.networkOf.name}` : undefined,
+      depends_on: p.networkOf ? [p.networkOf.name] : undefined,
+      cap_add: p.capAdd && [...p.capAdd],
+      devices: p.devices?.map((d) => `${d}:${d}`),
+      entrypoint: p.entrypoint && [...p.entrypoint],
+      command: p.command && [...p.command],
+      environment: Object.keys(env).length ? sortKeys(env) : undefined,
+      volumes: volumes.length ? volumes : undefined,
+      healthcheck: hc && {
+        test: [...hc.test],
+        interval: `${hc.intervalSeconds ?? 30}s`,
+        timeout: `${hc.timeoutSeconds ?? 5}s`,
+        retries: hc.retries ?? 3,
+        start_period: `${hc.startPeriodSeconds ?? 30}s`,
+      },
+    };
+    return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
+  }
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

@@ -1,0 +1,45 @@
+import { Construct, type IConstruct } from "constructs";
+
+export interface RenderedFileProps {
+  /** Path below the output directory, e.g. shelfbridge/config.yaml. */
+  readonly path: string;
+  /** The file's text; a function is called at synth time, after the whole tree is built. */
+  readonly content: string | (() => string);
+}
+
+/**
+ * A file the stack renders beside the Terraform JSON. Constructs own their files: rendering is a
+ * pure function of the construct's props, and synth writes every RenderedFile in the tree.
+ */
+export class RenderedFile extends Construct {
+  readonly path: string;
+  private readonly source: string | (() => string);
+
+  constructor(scope: Construct, id: string, props: RenderedFileProps) {
+    super(scope, id);
+    if (props.path.startsWith("/") || props.path.split("/").includes("..")) {
+      throw new Error(`rendered file path "${props.path}" must stay inside the output directory`);
+    }
+    this.path = props.path;
+    this.source = props.content;
+  }
+
+  get content(): string {
+    return typeof this.source === "function" ? this.source() : this.source;
+  }
+
+  static isRenderedFile(x: IConstruct): x is RenderedFile {
+    return x instanceof RenderedFile;
+  }
+
+  /** Every rendered file below scope, sorted by path (duplicate paths are a bug). */
+  static all(scope: IConstruct): RenderedFile[] {
+    const files = scope.node.findAll().filter(RenderedFile.isRenderedFile);
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (seen.has(f.path)) throw new Error(`two constructs render ${f.path}`);
+      seen.add(f.path);
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The cdktf app (cdktf.json "app"): `cdktf synth` and `cdktf deploy` run the same code as
+ * `shelfstack synth`. STACK_FILE picks the stack.yaml, as -c does for the CLI.
+ */
+import { buildApp } from "./stacks/synth";
+import { loadFromArgs, failure } from "./bin/cli";
+
+try {
+  buildApp(loadFromArgs(process.env.STACK_FILE)).app.synth();
+} catch (error) {
+  process.exit(failure(error));
+}
