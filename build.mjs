@@ -2,6 +2,7 @@
 import { build } from "esbuild";
 
 await build({
+  // One bundle per entry: the CLI, the cdktf app, and each sidecar runtime (which must not load cdktf).
   entryPoints: { shelfstack: "bin/shelfstack.ts", main: "main.ts" },
   outdir: "dist",
   bundle: true,

@@ -3,7 +3,9 @@ import { serverSchema } from "./server";
 import { tailnetSchema } from "./tailnet";
 import { deviceSchema } from "./devices";
 import { syncthingSchema } from "./syncthing";
-import { backupSchema, etlSchema, ingestSchema, statisticsSchema } from "./jobs";
+import { backupSchema, statisticsSchema } from "./jobs";
+import { etlSchema } from "./etl";
+import { ingestSchema } from "./ingest";
 import { audiobookshelfSchema, opdsSchema, shelfbridgeSchema } from "./apps";
 import { crossFieldRules } from "../rules";
 

@@ -35,30 +35,3 @@ export const statisticsSchema = z
   })
   .strict()
   .default({ snapshotSchedule: "0 3 * * *" });
-
-export const etlSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    schedule: cron.default("30 3 * * *"),
-    /** Postgres connection string (Supabase works). Unset environment variable → embedded PGlite. */
-    database: secret("DATABASE_URL"),
-    /** A new reading session starts after this many seconds without a page turn. */
-    sessionGapSeconds: z.number().int().positive().default(300),
-    /** Pull reads from Hardcover too (needs shelfbridge.hardcoverToken). */
-    hardcover: z.boolean().default(true),
-  })
-  .strict()
-  .default({ enabled: true, schedule: "30 3 * * *", database: { env: "DATABASE_URL" }, sessionGapSeconds: 300, hardcover: true });
-
-export const ingestSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    /** Seconds between looks at the ingest folder. */
-    pollSeconds: z.number().int().positive().default(30),
-    /** A file must be unchanged this long before it is ingested (still being copied in otherwise). */
-    stableSeconds: z.number().int().nonnegative().default(10),
-    /** Ask Calibre to fetch metadata online for each new ebook (needs network; never required). */
-    fetchMetadata: z.boolean().default(false),
-  })
-  .strict()
-  .default({ enabled: true, pollSeconds: 30, stableSeconds: 10, fetchMetadata: false });
