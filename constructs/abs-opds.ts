@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { SecretRef } from "../config/secret";
 import { Container } from "./container";
 import { IMAGES } from "./images";
+import { PORTS } from "./ports";
 
 export interface AbsOpdsProps {
   /**
@@ -17,8 +18,6 @@ export interface AbsOpdsProps {
   readonly network: Container;
 }
 
-export const OPDS_PORT = 3010;
-
 /** The OPDS catalogue Readest reads on the iPhone, served at /opds. */
 export class AbsOpds extends Construct {
   readonly container: Container;
@@ -28,7 +27,7 @@ export class AbsOpds extends Construct {
     this.container = new Container(this, "Container", {
       name: "abs-opds",
       image: IMAGES.absOpds,
-      environment: { ABS_URL: props.absUrl, PORT: String(OPDS_PORT) },
+      environment: { ABS_URL: props.absUrl, PORT: String(PORTS.opds) },
       // OPDS_USERS is user:ABS_API_KEY:password in one variable.
       secrets: { OPDS_USERS: [`${props.user}:`, props.absApiKey, ":", props.password] },
       networkOf: props.network,

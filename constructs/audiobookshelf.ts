@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Container } from "./container";
 import { IMAGES } from "./images";
+import { PORTS } from "./ports";
 
 export interface AudiobookshelfProps {
   /** Pinned X.Y.Z. */
@@ -14,8 +15,6 @@ export interface AudiobookshelfProps {
   readonly network: Container;
 }
 
-/** Port Audiobookshelf listens on inside the tailnet namespace (the image's PORT). */
-export const AUDIOBOOKSHELF_PORT = 80;
 /** Where the libraries appear inside the container; the bootstrap creates libraries over these. */
 export const ABS_EBOOKS_PATH = "/ebooks";
 export const ABS_AUDIOBOOKS_PATH = "/audiobooks";
@@ -23,7 +22,7 @@ export const ABS_AUDIOBOOKS_PATH = "/audiobooks";
 export class Audiobookshelf extends Construct {
   readonly container: Container;
   /** How other containers in the namespace reach it. */
-  readonly localUrl = `http://127.0.0.1:${AUDIOBOOKSHELF_PORT}`;
+  readonly localUrl = `http://127.0.0.1:${PORTS.audiobookshelf}`;
 
   constructor(scope: Construct, id: string, props: AudiobookshelfProps) {
     super(scope, id);
@@ -39,7 +38,7 @@ export class Audiobookshelf extends Construct {
         { hostPath: props.audiobooksDir, containerPath: ABS_AUDIOBOOKS_PATH },
       ],
       // The image has no HEALTHCHECK; /healthcheck answers 200 without auth. wget is busybox's.
-      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${AUDIOBOOKSHELF_PORT}/healthcheck || exit 1`] },
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.audiobookshelf}/healthcheck || exit 1`] },
       networkOf: props.network,
     });
   }
