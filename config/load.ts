@@ -32,24 +32,32 @@ export function yamlPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/**
+ * The line to point at: the key of the deepest field that exists on the path (a missing field is
+ * reported at its parent's key), or the list item's first line.
+ */
 function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[], key?: string): number | undefined {
-  // Walk down as far as the document goes: a missing field is reported at its parent.
   let node: unknown = doc.contents;
-  for (const k of path) {
-    const child = isMap(node) || isSeq(node) ? node.get(k as never, true) : undefined;
-    if (!isNode(child)) break;
-    node = child;
-  }
   let offset = isNode(node) ? (node as Node).range?.[0] : undefined;
-  if (key !== undefined && isMap(node)) {
-    const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
-    if (pair && isNode(pair.key)) offset = (pair.key as Node).range?.[0];
+  for (const k of key === undefined ? path : [...path, key]) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === k);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === "number" && isNode(node.items[k])) {
+      node = node.items[k];
+      offset = (node as Node).range?.[0] ?? offset;
+    } else break;
   }
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
-/** Turns zod's generic wording into a sentence that says what to write instead. */
-function describe(issue: z.core.$ZodRawIssue): string | undefined {
+/**
+ * Turns zod's generic wording into a sentence that says what to write instead. A wrong type
+ * always gets this wording, even where a field has its own message for a bad value.
+ */
+function describe(issue: z.core.$ZodRawIssue | z.core.$ZodIssue): string | undefined {
   if (issue.code === "invalid_type") {
     if (issue.input === undefined) return `is required — add it (see "stack.yaml reference" in the README)`;
     const got = issue.input === null ? "nothing" : Array.isArray(issue.input) ? "a list" : typeof issue.input;
@@ -76,7 +84,7 @@ export function parseStack(text: string, file = "stack.yaml"): StackConfig {
     );
   }
   const data: unknown = doc.toJS() ?? {};
-  const result = stackSchema.safeParse(data, { error: describe });
+  const result = stackSchema.safeParse(data, { error: describe, reportInput: true });
   if (!result.success) {
     const problems: Problem[] = [];
     for (const issue of result.error.issues) {
@@ -89,7 +97,8 @@ export function parseStack(text: string, file = "stack.yaml"): StackConfig {
           });
         }
       } else {
-        problems.push({ path: yamlPath(issue.path), line: lineOf(doc, lines, issue.path), message: issue.message });
+        const message = (issue.code === "invalid_type" && describe(issue)) || issue.message;
+        problems.push({ path: yamlPath(issue.path), line: lineOf(doc, lines, issue.path), message });
       }
     }
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path));

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { LocalBackend, TerraformStack } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { StackConfig } from "../config/resolve";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
@@ -17,6 +17,10 @@ export class ReadingStack extends TerraformStack {
     const { server } = config;
     const { paths } = server;
 
+    // Relative to the stack's working directory (<out>/stacks/shelfstack), so the state file sits
+    // beside the output directory — outside what synth replaces — and no absolute path of this
+    // machine lands in the output.
+    new LocalBackend(this, { path: `../../../terraform.${STACK_NAME}.tfstate` });
     new DockerProvider(this, "Docker", { host: server.dockerHost });
 
     const tailscale = new TailscaleSidecar(this, "Tailscale", {

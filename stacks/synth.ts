@@ -12,8 +12,8 @@ export function buildApp(config: StackConfig, outdir?: string): { app: App; stac
   return { app, stack };
 }
 
-/** Where Terraform JSON lands below the output directory (cdktf's own layout, for `cdktf deploy --skip-synth`). */
-export const TERRAFORM_DIR = "terraform";
+/** The Terraform JSON below the output directory: cdktf's own layout, so `cdktf deploy --skip-synth -o <out>` works. */
+export const TERRAFORM_JSON = `stacks/${STACK_NAME}/cdk.tf.json`;
 
 /**
  * Writes the Terraform JSON and every rendered file into `outdir`, whole or not at all: all is
@@ -25,7 +25,7 @@ export function synthesize(config: StackConfig, outdir: string): string[] {
   mkdirSync(dirname(target), { recursive: true });
   const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
-    const { app, stack } = buildApp(config, join(tmp, TERRAFORM_DIR));
+    const { app, stack } = buildApp(config, tmp);
     // Rendered files first: a construct that cannot render fails before anything is written.
     const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
     app.synth();

@@ -1,18 +1,19 @@
 import { loadFromArgs, parse, type Command } from "../cli";
-import { synthesize, TERRAFORM_DIR } from "../../stacks/synth";
+import { synthesize, TERRAFORM_JSON } from "../../stacks/synth";
 
-const HELP = `usage: shelfstack synth [-c stack.yaml] [-o out]
+const HELP = `usage: shelfstack synth [-c stack.yaml] [-o dir]
 
-Writes the Terraform JSON (${"<out>"}/${TERRAFORM_DIR}/stacks/shelfstack/cdk.tf.json) and every rendered
-file. Without -c: ./stack.yaml, else the bundled example. The output directory is replaced whole,
-or left as it was if anything fails.`;
+Writes the Terraform JSON (<dir>/${TERRAFORM_JSON}) and every rendered file. Without -c it
+reads ./stack.yaml, else the bundled example. The default dir is ./cdktf.out, where
+\`cdktf deploy --skip-synth\` looks. The directory is replaced whole, or left as it was if
+anything fails.`;
 
 const synth: Command = (args) => {
   const { values } = parse(args, { config: { type: "string", short: "c" }, out: { type: "string", short: "o" } }, HELP);
   const config = loadFromArgs(values.config);
-  const out = values.out ?? "out";
+  const out = values.out ?? "cdktf.out";
   const files = synthesize(config, out);
-  console.error(`wrote ${out}/: Terraform JSON in ${TERRAFORM_DIR}/ and ${files.length} rendered files`);
+  console.error(`wrote ${out}/: Terraform JSON (${TERRAFORM_JSON}) and ${files.length} rendered files`);
   return 0;
 };
 export default synth;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadFromArgs, parse, type Command } from "../cli";
 import { buildApp } from "../../stacks/synth";
 import { RenderedFile } from "../../constructs/rendered-file";
@@ -10,8 +13,14 @@ writing nothing. Exit 0 valid, 1 with every problem listed.`;
 const validate: Command = (args) => {
   const { values } = parse(args, { config: { type: "string", short: "c" } }, HELP);
   const config = loadFromArgs(values.config);
-  const { stack } = buildApp(config);
-  for (const file of RenderedFile.all(stack)) void file.content;
+  // cdktf's App creates its outdir when constructed: keep that out of the user's directory.
+  const scratch = mkdtempSync(join(tmpdir(), "shelfstack-validate-"));
+  try {
+    const { stack } = buildApp(config, scratch);
+    for (const file of RenderedFile.all(stack)) void file.content;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   console.error("stack.yaml is valid");
   return 0;
 };
