@@ -11,19 +11,17 @@ export const syncthingDeviceId = z.string().refine(isValidDeviceId, {
 
 export const deviceSchema = z
   .object({
-    name: dnsLabel,
-    kind: z.enum(deviceKinds, {
-      message: `unknown device kind — use one of ${deviceKinds.join(", ")}`,
-    }),
-    /** Tailnet login of the device's owner. @default tailnet.owner */
-    owner: email.optional(),
-    /** The device's machine name on the tailnet. @default name */
-    tailnetName: dnsLabel.optional(),
-    /** Syncthing device ID (Android devices only). */
-    syncthingId: syncthingDeviceId.optional(),
-    /** KOReader's settings directory on the device (holds statistics.sqlite3). */
-    koreaderSettingsPath: z.string().default("/storage/emulated/0/koreader/settings"),
-    /** Where the library lands on the device. */
-    libraryPath: z.string().default("/storage/emulated/0/Books/shelfstack"),
+    name: dnsLabel.describe("the device's name in this file (and its tailnet name unless tailnetName is set)"),
+    kind: z
+      .enum(deviceKinds, { message: `unknown device kind — use one of ${deviceKinds.join(", ")}` })
+      .describe("android-ereader gets Syncthing folders; ios reads over OPDS only"),
+    owner: email.optional().describe("tailnet login of the device's owner; default tailnet.owner"),
+    tailnetName: dnsLabel.optional().describe("the device's machine name on the tailnet; default name"),
+    syncthingId: syncthingDeviceId.optional().describe("Syncthing device ID (Android only): the app's ‘Show device ID’"),
+    koreaderSettingsPath: z
+      .string()
+      .default("/storage/emulated/0/koreader/settings")
+      .describe("KOReader's settings directory on the device (holds statistics.sqlite3)"),
+    libraryPath: z.string().default("/storage/emulated/0/Books/shelfstack").describe("where the library lands on the device"),
   })
   .strict();

@@ -1,0 +1,19 @@
+import { join } from "node:path";
+import { EXAMPLE, readTree, shelfstack, tmp } from "../helpers/cli";
+
+/**
+ * Snapshots show, in review, what a change does to the example's output. They are not the
+ * proof that the output is right: the behaviour tests beside this file are.
+ * Update after an intended change with `npx jest test/synth/snapshot -u`.
+ */
+test("the example's output files", () => {
+  const out = join(tmp(), "out");
+  expect(shelfstack(["synth", "-c", EXAMPLE, "-o", out]).status).toBe(0);
+  const files = readTree(out);
+  expect([...files.keys()]).toMatchSnapshot("file list");
+  for (const [path, content] of files) {
+    // Binary files (QR code images) are covered by their own tests.
+    if (content.includes(0)) continue;
+    expect(content.toString("utf8")).toMatchSnapshot(path);
+  }
+});
