@@ -1,0 +1,240 @@
+/**
+ * The tailnet policy, generated from stack.yaml: who may reach the server, on which port, and
+ * the tests that prove it — accepts and denies. Each access is declared once, with `allow()`,
+ * which writes the ACL rule and makes every device it covers expect that port in its test;
+ * every other server port is expected denied. Pure (no cdktf): `shelfstack policy test` and the
+ * Tailnet construct share it.
+ */
+import type { StackConfig } from "../../../config/resolve";
+import { PORTS } from "../../ports";
+import { renderHujson, type Notes } from "./render";
+import type { AclRule, PolicyTest, TailnetPolicy } from "./types";
+
+type DeviceKind = StackConfig["devices"][number]["kind"];
+
+export interface PolicyDevice {
+  readonly name: string;
+  readonly kind: DeviceKind;
+  /** Tailnet login the device is signed in as. */
+  readonly owner: string;
+  /** Devices with a Syncthing ID sync with the server (Android only). */
+  readonly syncthingId?: string;
+}
+
+export interface TailnetPolicyProps {
+  /** The tailnet login that owns the stack: a reader, and the owner of the server's tag. */
+  readonly owner: string;
+  /** More people who may open the library. @default - none */
+  readonly members?: readonly string[];
+  /** The tag the server's node carries, e.g. tag:shelfstack. */
+  readonly serverTag: string;
+  readonly devices: readonly PolicyDevice[];
+  /** Open Syncthing's sync port to the Android readers. @default - true */
+  readonly syncthing?: boolean;
+  /** Rules, tests and definitions from stack.yaml, after the generated ones. @default - none */
+  readonly extraAcls?: readonly AclRule[];
+  readonly extraTests?: readonly PolicyTest[];
+  readonly extraGroups?: Readonly<Record<string, readonly string[]>>;
+  readonly extraTagOwners?: Readonly<Record<string, readonly string[]>>;
+  readonly extraHosts?: Readonly<Record<string, string>>;
+}
+
+export interface GeneratedPolicy {
+  readonly policy: TailnetPolicy;
+  /** tailscale/policy.hujson: the policy with a comment above every rule and test. */
+  readonly text: string;
+  /** Which acls[i] / tests[i] came from stack.yaml: policy index → extraAcls / extraTests index. */
+  readonly fromStackYaml: { readonly acls: ReadonlyMap<number, number>; readonly tests: ReadonlyMap<number, number> };
+}
+
+/** Server ports a reader's device is tested against: each is accepted only where allowed. */
+export const SERVER_PORTS = [PORTS.https, PORTS.syncthingSync, PORTS.syncthingGui, PORTS.audiobookshelf, PORTS.opds] as const;
+/** Ports the server must not open on a reader's device (SSH, HTTPS, Syncthing's GUI and sync). */
+export const READER_PORTS = [22, PORTS.https, PORTS.syncthingGui, PORTS.syncthingSync] as const;
+
+const OS: Readonly<Record<DeviceKind, string | undefined>> = {
+  "android-ereader": "android",
+  android: "android",
+  ios: "ios",
+  laptop: undefined, // any OS: tested like a device that reports none
+};
+
+/** Who an `allow()` lets in: the members of a policy group, optionally only on one OS. */
+export interface Audience {
+  readonly group: string;
+  readonly members: readonly string[];
+  /** Only devices reporting this node:os (a device posture). */
+  readonly os?: string;
+}
+
+/** A device the tests speak for: its owner, its OS if known, and how the test's comment names it. */
+interface Profile {
+  readonly user: string;
+  readonly os?: string;
+  readonly labels: string[];
+}
+
+/** Builds the policy from intents, so each rule and its tests cannot disagree. */
+export class PolicyBuilder {
+  private readonly groups = new Map<string, string[]>();
+  private readonly postures = new Map<string, string[]>();
+  private readonly acls: { rule: AclRule; note: string[] }[] = [];
+  private readonly grantsTo: { audience: Audience; port: number }[] = [];
+
+  constructor(
+    readonly serverTag: string,
+    readonly owner: string,
+  ) {}
+
+  /** Lets `audience` reach `port` on the server: the rule, and every covered device's accept test. */
+  allow(audience: Audience, port: number, why: string): void {
+    this.groups.set(audience.group, [...new Set(audience.members)].sort());
+    let srcPosture: string[] | undefined;
+    if (audience.os) {
+      const posture = `posture:${tagName(this.serverTag)}-${audience.os}`;
+      this.postures.set(posture, [`node:os == '${audience.os}'`]);
+      srcPosture = [posture];
+    }
+    this.acls.push({
+      rule: { action: "accept", src: [audience.group], ...(srcPosture ? { srcPosture } : {}), dst: [`${this.serverTag}:${port}`] },
+      note: [why],
+    });
+    this.grantsTo.push({ audience, port });
+  }
+
+  /** Ports `profile` is meant to reach: those some allow() gives its owner (on its OS). */
+  private expected(profile: Profile): Set<number> {
+    return new Set(
+      this.grantsTo
+        .filter((g) => g.audience.members.includes(profile.user) && (!g.audience.os || g.audience.os === profile.os))
+        .map((g) => g.port),
+    );
+  }
+
+  build(profiles: readonly Profile[], readers: readonly string[]): { policy: TailnetPolicy; notes: Map<string, string[]> } {
+    const notes = new Map<string, string[]>();
+    const tests: PolicyTest[] = [];
+    for (const p of profiles) {
+      const allowed = this.expected(p);
+      const dst = (port: number) => `${this.serverTag}:${port}`;
+      notes.set(`tests/${tests.length}`, [p.labels.join(", ")]);
+      tests.push({
+        src: p.user,
+        ...(p.os ? { srcPostureAttrs: { "node:os": p.os } } : {}),
+        accept: SERVER_PORTS.filter((port) => allowed.has(port)).map(dst),
+        deny: SERVER_PORTS.filter((port) => !allowed.has(port)).map(dst),
+      });
+    }
+    notes.set(`tests/${tests.length}`, ["The server never opens a connection to a reader's device."]);
+    tests.push({ src: this.serverTag, deny: readers.flatMap((user) => READER_PORTS.map((port) => `${user}:${port}`)) });
+    this.acls.forEach((a, i) => notes.set(`acls/${i}`, a.note));
+    const policy: TailnetPolicy = {
+      groups: Object.fromEntries([...this.groups].sort()),
+      tagOwners: { [this.serverTag]: [this.owner] },
+      ...(this.postures.size ? { postures: Object.fromEntries([...this.postures].sort()) } : {}),
+      acls: this.acls.map((a) => a.rule),
+      tests,
+    };
+    return { policy, notes };
+  }
+}
+
+/** "tag:shelfstack" → "shelfstack": names the stack's groups and postures after its tag. */
+export function tagName(tag: string): string {
+  return tag.replace(/^tag:/, "");
+}
+
+export function generatePolicy(props: TailnetPolicyProps): GeneratedPolicy {
+  const base = tagName(props.serverTag);
+  const builder = new PolicyBuilder(props.serverTag, props.owner);
+  const readers = sortedUnique([props.owner, ...(props.members ?? []), ...props.devices.map((d) => d.owner)]);
+  builder.allow(
+    { group: `group:${base}-readers`, members: readers },
+    PORTS.https,
+    "Readers' devices open the library over HTTPS: Audiobookshelf at /, the OPDS feed at /opds (tailscale serve).",
+  );
+  const syncing = props.devices.filter((d) => OS[d.kind] === "android" && d.syncthingId);
+  if ((props.syncthing ?? true) && syncing.length) {
+    // ACLs see users and OS, not single devices: any Android device of these users can reach the
+    // port, and Syncthing itself refuses device IDs it does not know.
+    builder.allow(
+      { group: `group:${base}-syncthing`, members: sortedUnique(syncing.map((d) => d.owner)), os: "android" },
+      PORTS.syncthingSync,
+      `Android readers (${syncing.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
+    );
+  }
+  const { policy, notes } = builder.build(profiles(props.devices, readers), readers);
+  return withExtras(policy, notes, props);
+}
+
+/** One test per (user, OS): each device, and each reader on a device whose OS the stack does not know. */
+function profiles(devices: readonly PolicyDevice[], readers: readonly string[]): Profile[] {
+  const byKey = new Map<string, Profile>();
+  const add = (user: string, os: string | undefined, label: string) => {
+    const key = `${user}\0${os ?? ""}`;
+    const existing = byKey.get(key);
+    if (existing) existing.labels.push(label);
+    else byKey.set(key, { user, os, labels: [label] });
+  };
+  for (const d of devices) add(d.owner, OS[d.kind], `${d.name} (${d.kind}, ${d.owner})`);
+  for (const user of readers) add(user, undefined, `any other device of ${user} (no OS known)`);
+  return [...byKey.values()];
+}
+
+function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: TailnetPolicyProps): GeneratedPolicy {
+  const acls = [...(policy.acls ?? [])];
+  const tests = [...(policy.tests ?? [])];
+  const fromAcls = new Map<number, number>();
+  const fromTests = new Map<number, number>();
+  (props.extraAcls ?? []).forEach((rule, i) => {
+    fromAcls.set(acls.length, i);
+    notes.set(`acls/${acls.length}`, [`From stack.yaml: tailnet.extraAcls[${i}]`]);
+    acls.push(rule);
+  });
+  (props.extraTests ?? []).forEach((test, i) => {
+    fromTests.set(tests.length, i);
+    notes.set(`tests/${tests.length}`, [`From stack.yaml: tailnet.extraTests[${i}]`]);
+    tests.push(test);
+  });
+  const merged: TailnetPolicy = {
+    ...policy,
+    groups: sortKeys({ ...policy.groups, ...props.extraGroups }),
+    tagOwners: sortKeys({ ...policy.tagOwners, ...props.extraTagOwners }),
+    ...(props.extraHosts && Object.keys(props.extraHosts).length ? { hosts: sortKeys({ ...props.extraHosts }) } : {}),
+    acls,
+    tests,
+  };
+  notes.set("acls", ["Tailscale denies what no rule allows: these are the only ways in."]);
+  notes.set("tests", ["Checked by Tailscale on every change (and offline by `shelfstack policy test`): accepts and denies."]);
+  const header = [
+    "Generated by shelfstack from stack.yaml — edit stack.yaml, not this file.",
+    "Terraform applies it as the WHOLE tailnet policy (tailscale_acl); anything else your tailnet",
+    "needs goes into stack.yaml's tailnet.extraAcls, extraGroups, extraTagOwners, extraHosts and extraTests.",
+  ];
+  return { policy: merged, text: renderHujson(merged, header, notes as Notes), fromStackYaml: { acls: fromAcls, tests: fromTests } };
+}
+
+/** The generator's input from a loaded stack.yaml. */
+export function policyPropsFromConfig(config: StackConfig): TailnetPolicyProps {
+  const t = config.tailnet;
+  return {
+    owner: t.owner,
+    members: t.members,
+    serverTag: t.serverTag,
+    devices: config.devices.map((d) => ({ name: d.name, kind: d.kind, owner: d.owner, syncthingId: d.syncthingId })),
+    syncthing: config.syncthing.enabled,
+    extraAcls: t.extraAcls,
+    extraTests: t.extraTests,
+    extraGroups: t.extraGroups,
+    extraTagOwners: t.extraTagOwners,
+    extraHosts: t.extraHosts,
+  };
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,46 @@
+/**
+ * tailscale/serve.json: the sidecar's `tailscale serve` configuration (TS_SERVE_CONFIG), in the
+ * JSON form of tailscaled's ipn.ServeConfig (tailscale/tailscale ipn/serve.go): `TCP` maps a
+ * port to a handler, `Web` maps "<name>:<port>" to HTTP handlers by mount point. Checked against
+ * that source:
+ * - containerboot replaces the literal ${TS_CERT_DOMAIN}; we write the MagicDNS name instead,
+ *   because Terraform would read "${…}" in the uploaded file as its own interpolation.
+ * - A Proxy handler gets the request with its mount point trimmed (ipnlocal serveWebHandler,
+ *   tailscale#6571), so /opds proxies to http://127.0.0.1:3010/opds to keep abs-opds' paths.
+ * Syncthing's sync port has no entry: with kernel networking the tailnet address reaches it
+ * directly, TCP and QUIC alike (a serve TCP forward would carry TCP only).
+ */
+export interface ServeRoute {
+  /** URL path prefix on the HTTPS name, e.g. "/" or "/opds". */
+  readonly mount: string;
+  /** Where tailscaled proxies it, e.g. http://127.0.0.1:80. */
+  readonly proxy: string;
+}
+
+export interface ServeConfigProps {
+  /** The server's MagicDNS name, e.g. shelf.tail1234.ts.net (its certificate's name). */
+  readonly fqdn: string;
+  /** @default - 443 */
+  readonly httpsPort?: number;
+  readonly routes: readonly ServeRoute[];
+  /** Plain TCP forwards: tailnet port → local address. @default - none */
+  readonly tcpForwards?: Readonly<Record<number, string>>;
+}
+
+export function renderServeConfig(props: ServeConfigProps): string {
+  const port = props.httpsPort ?? 443;
+  const mounts = props.routes.map((r) => r.mount);
+  const duplicate = mounts.find((m, i) => mounts.indexOf(m) !== i);
+  if (duplicate) throw new Error(`serve config: two routes on ${duplicate}`);
+  const tcp: Record<string, object> = { [port]: { HTTPS: true } };
+  for (const [p, target] of Object.entries(props.tcpForwards ?? {})) {
+    if (Number(p) === port) throw new Error(`serve config: port ${p} is already the HTTPS port`);
+    tcp[p] = { TCPForward: target };
+  }
+  const handlers = Object.fromEntries([...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, { Proxy: r.proxy }]));
+  const config = {
+    TCP: Object.fromEntries(Object.entries(tcp).sort(([a], [b]) => Number(a) - Number(b))),
+    Web: { [`${props.fqdn}:${port}`]: { Handlers: handlers } },
+  };
+  return JSON.stringify(config, null, 2) + "\n";
+}
