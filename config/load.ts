@@ -25,6 +25,29 @@ export function formatProblem(file: string, p: Problem): string {
   return `${file}${p.line ? `:${p.line}` : ""} ${p.path || "(top level)"}: ${p.message}`;
 }
 
+/** Where a loaded config came from, so problems found later (by constructs) get a line too. */
+export interface StackSource {
+  readonly file: string;
+  line(path: string): number | undefined;
+}
+
+/** "devices[1].syncthingId" → ["devices", 1, "syncthingId"] */
+export function parseYamlPath(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
+/**
+ * A StackError raised after loading (by a construct's own rule) names the YAML path but not the
+ * file or line: fill them in from where the config came from.
+ */
+export function locateProblems(error: unknown, source: StackSource | undefined): unknown {
+  if (!(error instanceof StackError) || !source) return error;
+  return new StackError(
+    source.file,
+    error.problems.map((p) => (p.line !== undefined || !p.path ? p : { ...p, line: source.line(p.path) })),
+  );
+}
+
 /** devices[1].syncthingId */
 export function yamlPath(path: readonly PropertyKey[]): string {
   return path
@@ -104,7 +127,11 @@ export function parseStack(text: string, file = "stack.yaml"): StackConfig {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.path.localeCompare(b.path));
     throw new StackError(file, problems);
   }
-  return resolve(result.data);
+  const config = resolve(result.data);
+  const source: StackSource = { file, line: (path) => lineOf(doc, lines, parseYamlPath(path)) };
+  // Not enumerable: the config stays plain data (equality, JSON) for everything else.
+  Object.defineProperty(config, "source", { value: source, enumerable: false });
+  return config;
 }
 
 export function loadStack(path: string): StackConfig {

@@ -1,4 +1,5 @@
 import type { Device, StackInput } from "./schema";
+import type { StackSource } from "./load";
 
 /** A device with every default filled in. */
 export interface ResolvedDevice extends Device {
@@ -24,6 +25,8 @@ export interface StackConfig extends Omit<StackInput, "devices" | "server"> {
   readonly serverUrl: string;
   /** <hostname>.<tailnet>: the server's MagicDNS name. */
   readonly serverFqdn: string;
+  /** The file it was loaded from (set by config/load.ts; absent for configs built in code). */
+  readonly source?: StackSource;
 }
 
 /** Fills defaults that depend on other fields (paths below dataDir, a device's owner). */

@@ -108,7 +108,7 @@ export class Container extends Construct {
       capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
-      upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: f.file.content })),
+      upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
       healthcheck: hc && {
         test: [...hc.test],
         interval: `${hc.intervalSeconds ?? 30}s`,
@@ -161,6 +161,11 @@ export class Container extends Construct {
     };
     return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
   }
+}
+
+/** Terraform reads `${…}` and `%{…}` in any string as its own template: a rendered file means them literally. */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -2,14 +2,20 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync }
 import { basename, dirname, join, resolve } from "node:path";
 import { App } from "cdktf";
 import type { StackConfig } from "../config/resolve";
+import { locateProblems } from "../config/load";
 import { ReadingStack, STACK_NAME } from "./reading-stack";
 import { RenderedFile } from "../constructs/rendered-file";
 
 /** Builds the cdktf app for a config; used by `shelfstack synth` and by main.ts (cdktf synth/deploy). */
 export function buildApp(config: StackConfig, outdir?: string): { app: App; stack: ReadingStack } {
   const app = new App({ outdir, stackTraces: false });
-  const stack = new ReadingStack(app, STACK_NAME, config);
-  return { app, stack };
+  try {
+    const stack = new ReadingStack(app, STACK_NAME, config);
+    return { app, stack };
+  } catch (error) {
+    // A construct's own rule names the YAML path; give it the file and line too.
+    throw locateProblems(error, config.source);
+  }
 }
 
 /** The Terraform JSON below the output directory: cdktf's own layout, so `cdktf deploy --skip-synth -o <out>` works. */

@@ -88,6 +88,13 @@ const cases: Case[] = [
   { name: "unknown time zone", replace: ["  timezone: Europe/Berlin", "  timezone: Mars/Olympus"], path: "server.timezone", says: /unknown time zone "Mars\/Olympus"/ },
   { name: "docker host is not ssh://", replace: ["  dockerHost: ssh://reader@homeserver.local", "  dockerHost: homeserver.local"], path: "server.dockerHost", says: /write ssh:\/\/user@host/ },
   { name: "relative data directory", replace: ["  timezone: Europe/Berlin", "  dataDir: srv/shelfstack"], path: "server.dataDir", says: /must be an absolute path/ },
+  {
+    name: "an extra tailnet rule that breaks the generated policy tests (a construct's own rule)",
+    replace: ["  owner: alice@example.com", '  owner: alice@example.com\n  extraAcls:\n    - action: accept\n      src: ["*"]\n      dst: ["tag:shelfstack:*"]'],
+    path: "tailnet.extraAcls[0]",
+    line: lineOf("  owner: alice@example.com") + 2,
+    says: /which the stack keeps closed .* narrow its src or dst, or remove it/,
+  },
   { name: "broken YAML", replace: ["  hostname: shelf", "   hostname: [shelf"], path: "(top level)", says: /not valid YAML/ },
 ];
 
