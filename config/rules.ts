@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { StackInput } from "./schema";
+import { syncthingFolderRules } from "./syncthing-folders";
 
 /**
  * Rules that span several fields. Each issue carries the YAML path of the field to fix.
- * (Syncthing folder rules live in syncthing-rules.ts; they are called from here so every
+ * (Syncthing folder rules live in syncthing-folders.ts; they are called from here so every
  * problem is reported in one run with its line.)
  */
 export function crossFieldRules(stack: StackInput, ctx: z.RefinementCtx): void {
@@ -38,4 +39,5 @@ export function crossFieldRules(stack: StackInput, ctx: z.RefinementCtx): void {
       });
     } else ids.set(key, i);
   });
+  syncthingFolderRules(stack, ctx);
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { absolutePath } from "./common";
+import { syncthingDeviceId } from "./devices";
+import { secret } from "../secret";
 
 export const folderTypes = ["sendreceive", "sendonly", "receiveonly", "receiveencrypted"] as const;
 const folderType = z.enum(folderTypes, {
@@ -8,40 +10,47 @@ const folderType = z.enum(folderTypes, {
 
 export const folderSchema = z
   .object({
-    /** Syncthing folder ID, the same on every device. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "use lower-case letters, digits and -, e.g. library" }),
-    label: z.string().optional(),
-    /** What the folder holds: decides default paths and whether it may hold a live SQLite database. */
-    content: z.enum(["library", "koreader-settings", "other"]).default("other"),
-    /** Which way files flow: server → devices, devices → server, or both. */
-    direction: z.enum(["to-devices", "from-devices", "two-way"], {
-      message: "use to-devices, from-devices or two-way",
-    }),
-    serverPath: absolutePath.optional(),
-    /** Path on the Android device. @default the device's libraryPath / koreaderSettingsPath */
-    devicePath: z.string().optional(),
-    /** Names of the devices (from `devices`) that share this folder. @default every android-ereader with a syncthingId */
-    devices: z.array(z.string()).optional(),
-    /** Override the mode derived from direction on one side (rarely needed). */
-    serverType: folderType.optional(),
-    deviceType: folderType.optional(),
-    /** Override the versioning of the receiving server side. @default staggered for koreader-settings, none otherwise */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { message: "use lower-case letters, digits and -, e.g. library" })
+      .describe("Syncthing folder ID, the same on every device (koreader-settings folders get -<device> appended)"),
+    label: z.string().optional().describe("the name shown in the apps; default the id"),
+    content: z
+      .enum(["library", "koreader-settings", "other"])
+      .default("other")
+      .describe("what the folder holds: decides default paths, ignores, and that it is never two-way when it can hold a SQLite database"),
+    direction: z
+      .enum(["to-devices", "from-devices", "two-way"], { message: "use to-devices, from-devices or two-way" })
+      .describe("which way files flow; decides both sides' folder types (to-devices: server sendonly, devices receiveonly)"),
+    serverPath: absolutePath
+      .optional()
+      .describe("the folder on the server; default server.paths.ebooks (library), server.paths.statistics/<device> (koreader-settings)"),
+    devicePath: z.string().optional().describe("the folder on the device; default the device's libraryPath / koreaderSettingsPath"),
+    devices: z.array(z.string()).optional().describe("names of the devices that share it; default every Android device with a syncthingId"),
+    serverType: folderType.optional().describe("override the server side's type derived from direction (rarely needed)"),
+    deviceType: folderType.optional().describe("override the devices' type derived from direction (rarely needed)"),
     versioning: z
       .object({
         type: z.enum(["none", "simple", "staggered", "trashcan"]),
-        /** staggered: seconds a version is kept; simple: number of versions; trashcan: days */
-        keep: z.number().int().positive().optional(),
+        keep: z.number().int().positive().optional().describe("staggered: seconds a version is kept; simple: number of versions; trashcan: days"),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe("old copies the receiving server keeps; default staggered for 30 days for koreader-settings, none otherwise"),
   })
   .strict();
 
 export const syncthingSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    /** @default the library to each Android reader, and each reader's KOReader settings back */
-    folders: z.array(folderSchema).optional(),
+    enabled: z.boolean().default(true).describe("run Syncthing on the server and render each Android reader's config"),
+    serverId: syncthingDeviceId
+      .optional()
+      .describe("the server's own Syncthing device ID, made on its first start (README, Syncthing); then each reader's config lists the server"),
+    apiKey: secret("SYNCTHING_API_KEY").describe("key of the server's Syncthing GUI/REST API (STGUIAPIKEY), which listens on 127.0.0.1 only"),
+    folders: z
+      .array(folderSchema)
+      .optional()
+      .describe("default: the library to each Android reader, and each reader's KOReader settings back to the server"),
   })
   .strict()
-  .default({ enabled: true });
+  .default({ enabled: true, apiKey: { env: "SYNCTHING_API_KEY" } });

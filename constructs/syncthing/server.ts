@@ -1,0 +1,78 @@
+import { Construct } from "constructs";
+import type { SecretRef } from "../../config/secret";
+import { Container } from "../container";
+import { PORTS } from "../ports";
+import { RenderedFile } from "../rendered-file";
+import type { SyncthingInstance } from "./instance";
+import { MOUNT_DIR, renderStartScript } from "./start-script";
+
+/**
+ * Pinned here until the lead moves it to constructs/images.ts. The last 1.x: the same command
+ * line and config handling as the Debian 1.19.2 the tests load our config.xml into; it upgrades
+ * version 36 itself.
+ */
+export const SYNCTHING_IMAGE = "syncthing/syncthing:1.30.0";
+
+export interface SyncthingServerProps {
+  /** The server instance's rendered config, with every folder already shared. */
+  readonly instance: SyncthingInstance;
+  /** GUI/REST API key (STGUIAPIKEY); never written to a file. */
+  readonly apiKey: SecretRef;
+  /** Host directory kept across restarts: identity (cert.pem, key.pem), database, live config. */
+  readonly stateDir: string;
+  /** uid:gid that owns the synced files. */
+  readonly user: string;
+  readonly timezone: string;
+  /** The Tailscale sidecar: Syncthing listens in its namespace, so sync reaches the tailnet only. */
+  readonly network: Container;
+}
+
+/** The server's Syncthing container. Folder roots are mounted at their own host paths, so config.xml's paths are the server's. */
+export class SyncthingServer extends Construct {
+  readonly container: Container;
+  readonly startScript: RenderedFile;
+
+  constructor(scope: Construct, id: string, props: SyncthingServerProps) {
+    super(scope, id);
+    const { instance } = props;
+    const [uid, gid] = props.user.split(":");
+    const ignoreMount = (folderId: string) => `${MOUNT_DIR}/ignores/${folderId}.stignore`;
+    const ignoreOf = new Map(instance.ignores.map((i) => [i.folder.id, i.file]));
+    this.startScript = new RenderedFile(this, "StartScript", {
+      path: "syncthing/server/start.sh",
+      content: renderStartScript({
+        folders: instance.folders.map((f) => ({ path: f.path, stignore: ignoreOf.has(f.id) ? ignoreMount(f.id) : undefined })),
+      }),
+    });
+    this.container = new Container(this, "Container", {
+      name: "syncthing",
+      image: SYNCTHING_IMAGE,
+      environment: {
+        PUID: uid,
+        PGID: gid,
+        // The image defaults to 0.0.0.0:8384; the GUI and REST API stay on loopback, never the tailnet.
+        STGUIADDRESS: `127.0.0.1:${PORTS.syncthingGui}`,
+        TZ: props.timezone,
+      },
+      secrets: { STGUIAPIKEY: props.apiKey },
+      volumes: [
+        { hostPath: props.stateDir, containerPath: "/var/syncthing" },
+        ...mountRoots(instance.folders.map((f) => f.path)).map((p) => ({ hostPath: p, containerPath: p })),
+      ],
+      configFiles: [
+        { containerPath: `${MOUNT_DIR}/config.xml`, file: instance.config },
+        { containerPath: `${MOUNT_DIR}/start.sh`, file: this.startScript },
+        ...instance.ignores.map((i) => ({ containerPath: ignoreMount(i.folder.id), file: i.file })),
+      ],
+      entrypoint: ["/bin/sh", `${MOUNT_DIR}/start.sh`],
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.syncthingGui}/rest/noauth/health || exit 1`] },
+      networkOf: props.network,
+    });
+  }
+}
+
+/** Folder paths to mount: a path inside another mounted path comes with it. */
+export function mountRoots(paths: readonly string[]): string[] {
+  const sorted = [...new Set(paths)].sort();
+  return sorted.filter((p) => !sorted.some((o) => o !== p && p.startsWith(`${o}/`)));
+}
