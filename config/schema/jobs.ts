@@ -2,26 +2,40 @@ import { z } from "zod";
 import { cron } from "./common";
 import { secret } from "../secret";
 
+/** What the backup can hold; each becomes one folder of the encrypted remote. */
+export const backupFolders = ["ebooks", "audiobooks", "snapshots"] as const;
+export type BackupFolder = (typeof backupFolders)[number];
+
 export const backupSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    /** When the encrypted library backup runs (server time zone). */
-    schedule: cron.default("30 2 * * *"),
+    enabled: z.boolean().default(true).describe("run `shelfstack backup` nightly in the jobs container"),
+    schedule: cron
+      .default("30 2 * * *")
+      .describe("when the encrypted backup runs (server time zone); after the statistics snapshot, so it carries that night's snapshot"),
     koofr: z
       .object({
-        /** Koofr login (e-mail). */
-        user: z.email({ message: "not an e-mail address — write your Koofr login" }),
-        /** A Koofr app password (Koofr → Preferences → Password → App passwords), never the account password. */
-        password: secret("KOOFR_APP_PASSWORD"),
-        endpoint: z.url().default("https://app.koofr.net"),
+        user: z.email({ message: "not an e-mail address — write your Koofr login" }).describe("your Koofr login (e-mail)"),
+        password: secret("KOOFR_APP_PASSWORD").describe("a Koofr app password (Koofr → Preferences → Password → App passwords), never the account password"),
+        endpoint: z.url().default("https://app.koofr.net").describe("Koofr's address; another one is used as a Koofr-compatible server (rclone provider other)"),
       })
       .strict(),
-    /** Folder on Koofr that holds the encrypted backup. */
-    remotePath: z.string().min(1).default("shelfstack-backup"),
+    remotePath: z
+      .string()
+      .regex(/^[^/:][^:]*$/, { message: "a folder on Koofr, e.g. shelfstack-backup (no leading / and no :)" })
+      .default("shelfstack-backup")
+      .describe("the folder on Koofr that holds the encrypted backup"),
+    // Optional with the default filled in by a transform: the reference then shows the description, not "none".
+    folders: z
+      .array(z.enum(backupFolders, { message: `use any of ${backupFolders.join(", ")}` }))
+      .min(1, { message: "list at least one folder, or set enabled: false" })
+      .refine((list) => new Set(list).size === list.length, { message: "a folder is listed twice — list each once" })
+      .optional()
+      .transform((list): BackupFolder[] => list ?? [...backupFolders])
+      .describe("what is backed up: the Calibre library, the audiobooks, the git repository of statistics snapshots; default all three"),
     crypt: z
       .object({
-        password: secret("RCLONE_CRYPT_PASSWORD"),
-        salt: secret("RCLONE_CRYPT_SALT"),
+        password: secret("RCLONE_CRYPT_PASSWORD").describe("the encryption password: without it the backup cannot be read — keep it in a password manager"),
+        salt: secret("RCLONE_CRYPT_SALT").describe("the encryption salt (rclone's password2), kept like the password"),
       })
       .strict()
       .default({ password: { env: "RCLONE_CRYPT_PASSWORD" }, salt: { env: "RCLONE_CRYPT_SALT" } }),
@@ -30,8 +44,8 @@ export const backupSchema = z
 
 export const statisticsSchema = z
   .object({
-    /** Nightly integrity-checked git snapshot of KOReader's statistics.sqlite3. */
-    snapshotSchedule: cron.default("0 3 * * *"),
+    enabled: z.boolean().default(true).describe("snapshot each reader's KOReader statistics.sqlite3 nightly into a git repository (server.paths.snapshots)"),
+    snapshotSchedule: cron.default("0 2 * * *").describe("when the snapshot runs (server time zone), before the backup and the ETL, which read it"),
   })
   .strict()
-  .default({ snapshotSchedule: "0 3 * * *" });
+  .default({ enabled: true, snapshotSchedule: "0 2 * * *" });

@@ -1,0 +1,110 @@
+import { Cron } from "croner";
+import type { Crontab, CrontabEntry } from "./crontab";
+import type { Log } from "./log";
+import type { Launcher, Registry } from "./registry";
+import { startRun, type Run, type RunResult } from "./runner";
+import { readStatus, updateStatus } from "./status";
+
+export interface SchedulerOptions {
+  readonly crontab: Crontab;
+  readonly registry: Registry;
+  readonly launcher: Launcher;
+  /** Where each job's status file goes. */
+  readonly statusDir: string;
+  readonly log: Log;
+  /** The jobs' working directory. @default - the scheduler's */
+  readonly cwd?: string;
+  /** The crontab's schedules have a leading seconds field (tests). @default false */
+  readonly seconds?: boolean;
+  /** Between SIGTERM and SIGKILL when a run is stopped. @default 10000 */
+  readonly graceMs?: number;
+}
+
+export class UnknownJobError extends Error {}
+
+/**
+ * Runs the crontab in-process (croner): each due line starts its job as a child process; a job
+ * still running when it is due again is skipped, never started twice; a failing job is logged and
+ * recorded in its status file and does not affect the others. "@reboot" lines run once at start.
+ */
+export class Scheduler {
+  private readonly running = new Map<string, Run>();
+  private readonly crons: Cron[] = [];
+  private stopping = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    // Refuse to start on a line that would never run: a job the runtime does not know.
+    const unknown = options.crontab.entries.filter((e) => !Object.hasOwn(options.registry, e.job));
+    if (unknown.length) {
+      throw new UnknownJobError(
+        unknown.map((e) => `crontab line ${e.line}: unknown job "${e.job}" — known jobs: ${Object.keys(options.registry).sort().join(", ")}`).join("\n"),
+      );
+    }
+  }
+
+  /** Starts the schedule and the start-up jobs. */
+  start(): void {
+    const { crontab, log, statusDir } = this.options;
+    // A status left "running" by a container that was stopped mid-run is an interrupted run.
+    for (const job of new Set(crontab.entries.map((e) => e.job))) {
+      if (readStatus(statusDir, job).running) {
+        updateStatus(statusDir, job, { running: false, lastOutcome: "failed", lastError: { at: new Date().toISOString(), message: "interrupted: the container stopped during the run" } });
+      }
+    }
+    for (const entry of crontab.entries) {
+      if (entry.schedule === "@reboot") continue;
+      const cron = new Cron(
+        entry.schedule,
+        { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", catch: true },
+        () => void this.trigger(entry),
+      );
+      this.crons.push(cron);
+    }
+    log(`scheduler: ${this.crons.length} scheduled job line(s)${crontab.timezone ? ` in ${crontab.timezone}` : ""}`);
+    for (const entry of crontab.entries.filter((e) => e.schedule === "@reboot")) void this.trigger(entry);
+  }
+
+  /** Starts the entry's job unless that job is already running (then logs the skip and returns undefined). */
+  trigger(entry: Pick<CrontabEntry, "job" | "args">): Promise<RunResult> | undefined {
+    const { log, statusDir } = this.options;
+    if (!Object.hasOwn(this.options.registry, entry.job)) throw new UnknownJobError(`unknown job "${entry.job}" — known jobs: ${Object.keys(this.options.registry).sort().join(", ")}`);
+    if (this.stopping) return undefined;
+    if (this.running.has(entry.job)) {
+      log(`${entry.job}: skipped — the previous run is still going`);
+      updateStatus(statusDir, entry.job, { lastSkipped: new Date().toISOString() });
+      return undefined;
+    }
+    const run = startRun(entry.job, entry.args, this.options.registry[entry.job], this.options);
+    this.running.set(entry.job, run);
+    return run.result.finally(() => this.running.delete(entry.job));
+  }
+
+  /** Names of the jobs running now. */
+  get busy(): string[] {
+    return [...this.running.keys()].sort();
+  }
+
+  /** When each scheduled line runs next. */
+  nextRuns(): { entry: CrontabEntry; next: Date | null }[] {
+    const { crontab } = this.options;
+    return crontab.entries.map((entry) => ({
+      entry,
+      next:
+        entry.schedule === "@reboot"
+          ? null
+          : new Cron(entry.schedule, { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", paused: true }).nextRun(),
+    }));
+  }
+
+  /**
+   * Stops the schedule and waits for running jobs. By default they are asked to stop (SIGTERM;
+   * SIGKILL after the grace period) — every job is safe to interrupt; with `drain` they finish.
+   */
+  async stop(why = "the scheduler is stopping", options: { drain?: boolean } = {}): Promise<void> {
+    this.stopping = true;
+    for (const cron of this.crons) cron.stop();
+    const runs = [...this.running.values()];
+    if (!options.drain) for (const run of runs) run.stop(why);
+    await Promise.all(runs.map((r) => r.result));
+  }
+}
