@@ -7,4 +7,7 @@ export const IMAGES = {
   audiobookshelf: (version: string) => `ghcr.io/advplyr/audiobookshelf:${version}`,
   absOpds: "ghcr.io/vito0912/abs-opds:2.0.2",
   shelfbridge: "ghcr.io/rohit-purandare/shelfbridge:1.23.13",
+  // The last 1.x: the same command line and config handling as Debian's 1.19.2, which the tests
+  // load our config.xml into; it upgrades config version 36 itself.
+  syncthing: "syncthing/syncthing:1.30.0",
 } as const;

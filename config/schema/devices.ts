@@ -14,7 +14,7 @@ export const deviceSchema = z
     name: dnsLabel.describe("the device's name in this file (and its tailnet name unless tailnetName is set)"),
     kind: z
       .enum(deviceKinds, { message: `unknown device kind — use one of ${deviceKinds.join(", ")}` })
-      .describe("android-ereader gets Syncthing folders; ios reads over OPDS only"),
+      .describe("Android devices with a syncthingId get Syncthing folders; ios reads over OPDS only"),
     owner: email.optional().describe("tailnet login of the device's owner; default tailnet.owner"),
     tailnetName: dnsLabel.optional().describe("the device's machine name on the tailnet; default name"),
     syncthingId: syncthingDeviceId.optional().describe("Syncthing device ID (Android only): the app's ‘Show device ID’"),

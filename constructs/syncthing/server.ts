@@ -5,13 +5,7 @@ import { PORTS } from "../ports";
 import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";
-
-/**
- * Pinned here until the lead moves it to constructs/images.ts. The last 1.x: the same command
- * line and config handling as the Debian 1.19.2 the tests load our config.xml into; it upgrades
- * version 36 itself.
- */
-export const SYNCTHING_IMAGE = "syncthing/syncthing:1.30.0";
+import { IMAGES } from "../images";
 
 export interface SyncthingServerProps {
   /** The server instance's rendered config, with every folder already shared. */
@@ -46,7 +40,7 @@ export class SyncthingServer extends Construct {
     });
     this.container = new Container(this, "Container", {
       name: "syncthing",
-      image: SYNCTHING_IMAGE,
+      image: IMAGES.syncthing,
       environment: {
         PUID: uid,
         PGID: gid,

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
@@ -24,8 +24,15 @@ export function shelfstack(args: string[], options: { cwd?: string; env?: NodeJS
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const made: string[] = [];
+// Registered when a test file first imports this module (jest loads modules per test file).
+afterAll(() => made.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temporary directory, removed when the test file ends. */
 export function tmp(prefix = "shelfstack-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Every file below dir, relative path → content. */
