@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
+import type { AbsKeyHandoff } from "../config/abs-keys";
 import type { SecretRef } from "../config/secret";
 import { Container } from "./container";
 import { IMAGES } from "./images";
 import { PORTS } from "./ports";
+import { AbsKeyEntrypoint } from "./setup/abs-key";
 
 export interface AbsOpdsProps {
   /**
@@ -13,8 +15,10 @@ export interface AbsOpdsProps {
   /** The OPDS login readers type into Readest (not an Audiobookshelf user). */
   readonly user: string;
   readonly password: SecretRef;
-  /** The Audiobookshelf API key the feed reads the library with. */
-  readonly absApiKey: SecretRef;
+  /** Where the feed's Audiobookshelf API key arrives (written by `shelfstack bootstrap`). */
+  readonly absApiKey: AbsKeyHandoff;
+  /** uid:gid that can read the key file (server.user). */
+  readonly runAs: string;
   readonly network: Container;
 }
 
@@ -24,12 +28,23 @@ export class AbsOpds extends Construct {
 
   constructor(scope: Construct, id: string, props: AbsOpdsProps) {
     super(scope, id);
+    // OPDS_USERS is user:ABS_API_KEY:password in one variable: built at start from the key file.
+    const start = new AbsKeyEntrypoint(this, "KeyEntrypoint", {
+      handoff: props.absApiKey,
+      path: "abs-opds/entrypoint.sh",
+      exports: { OPDS_USERS: [{ env: "OPDS_USER" }, ":", { env: "ABS_API_KEY" }, ":", { env: "OPDS_PASSWORD" }] },
+      // The image's CMD (setting an entrypoint clears it); its WORKDIR stays.
+      command: ["npm", "start"],
+    });
+    const { environment, volumes, ...wrapper } = start.containerProps;
     this.container = new Container(this, "Container", {
       name: "abs-opds",
       image: IMAGES.absOpds,
-      environment: { ABS_URL: props.absUrl, PORT: String(PORTS.opds) },
-      // OPDS_USERS is user:ABS_API_KEY:password in one variable.
-      secrets: { OPDS_USERS: [`${props.user}:`, props.absApiKey, ":", props.password] },
+      environment: { ABS_URL: props.absUrl, PORT: String(PORTS.opds), OPDS_USER: props.user, ...environment },
+      secrets: { OPDS_PASSWORD: props.password },
+      volumes,
+      ...wrapper,
+      user: props.runAs,
       networkOf: props.network,
     });
   }

@@ -4,32 +4,46 @@ import { secret } from "../secret";
 
 export const audiobookshelfSchema = z
   .object({
-    /** Pinned image version (ghcr.io/advplyr/audiobookshelf:<version>). */
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "pin an exact version, e.g. 2.36.0" }).default("2.36.0"),
-    ebookLibraryName: z.string().min(1).default("Ebooks"),
-    audiobookLibraryName: z.string().min(1).default("Audiobooks"),
-    /** The root user created on first start. */
-    rootUser: z.string().min(1).default("root"),
-    rootPassword: secret("ABS_ROOT_PASSWORD"),
-    /** API key the stack's clients use (abs-opds, shelfbridge, ingest). */
-    apiKey: secret("ABS_API_KEY"),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { message: "pin an exact version, e.g. 2.36.0" })
+      .default("2.36.0")
+      .describe("the pinned image version (ghcr.io/advplyr/audiobookshelf:<version>)"),
+    ebookLibraryName: z.string().min(1).default("Ebooks").describe("the library `shelfstack bootstrap` creates over the Calibre library"),
+    audiobookLibraryName: z.string().min(1).default("Audiobooks").describe("the library `shelfstack bootstrap` creates over the audiobook folder"),
+    rootUser: z.string().min(1).default("root").describe("the root user `shelfstack bootstrap` creates on a fresh server; the apps sign in with it"),
+    rootPassword: secret("ABS_ROOT_PASSWORD").describe("the root user's password"),
+    bootstrapTimeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(600, { message: "at most 600 seconds — the jobs runtime stops a bootstrap run after 15 minutes" })
+      .default(300)
+      .describe("how long `shelfstack bootstrap` waits for Audiobookshelf to answer"),
   })
   .strict()
+  .refine((abs) => abs.ebookLibraryName !== abs.audiobookLibraryName, {
+    path: ["audiobookLibraryName"],
+    message: "the same name as ebookLibraryName — give each library its own name (the bootstrap finds libraries by name)",
+  })
   .default({
     version: "2.36.0",
     ebookLibraryName: "Ebooks",
     audiobookLibraryName: "Audiobooks",
     rootUser: "root",
     rootPassword: { env: "ABS_ROOT_PASSWORD" },
-    apiKey: { env: "ABS_API_KEY" },
+    bootstrapTimeoutSeconds: 300,
   });
 
 export const opdsSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    /** The user name readers type into Readest (HTTP Basic; not an Audiobookshelf user). */
-    user: z.string().regex(/^[^:,\s]+$/, { message: "no spaces, : or , (abs-opds splits OPDS_USERS on them)" }).default("reader"),
-    password: secret("OPDS_PASSWORD"),
+    enabled: z.boolean().default(true).describe("run abs-opds, the OPDS catalogue at <serverUrl>/opds"),
+    user: z
+      .string()
+      .regex(/^[^:,\s]+$/, { message: "no spaces, : or , (abs-opds splits OPDS_USERS on them)" })
+      .default("reader")
+      .describe("the user name readers type into Readest (HTTP Basic; not an Audiobookshelf user)"),
+    password: secret("OPDS_PASSWORD").describe("the OPDS password (must not contain : or ,)"),
   })
   .strict()
   .default({ enabled: true, user: "reader", password: { env: "OPDS_PASSWORD" } });

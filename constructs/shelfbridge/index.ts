@@ -1,15 +1,18 @@
 import { Construct } from "constructs";
+import type { AbsKeyHandoff } from "../../config/abs-keys";
 import type { SecretRef } from "../../config/secret";
 import { Container } from "../container";
 import { IMAGES } from "../images";
 import { RenderedFile } from "../rendered-file";
+import { AbsKeyEntrypoint } from "../setup/abs-key";
 import { renderShelfbridgeConfig, type ShelfbridgeSettings } from "./render";
 
 export interface ShelfbridgeProps extends ShelfbridgeSettings {
   readonly userId: string;
   /** Audiobookshelf as seen from the tailnet namespace. */
   readonly absUrl: string;
-  readonly absApiKey: SecretRef;
+  /** Where shelfbridge's Audiobookshelf API key arrives (written by `shelfstack bootstrap`). */
+  readonly absApiKey: AbsKeyHandoff;
   readonly hardcoverToken: SecretRef;
   readonly appdataDir: string;
   readonly network: Container;
@@ -23,6 +26,14 @@ export class Shelfbridge extends Construct {
   constructor(scope: Construct, id: string, props: ShelfbridgeProps) {
     super(scope, id);
     this.config = new RenderedFile(this, "Config", { path: "shelfbridge/config.yaml", content: renderShelfbridgeConfig(props) });
+    const start = new AbsKeyEntrypoint(this, "KeyEntrypoint", {
+      handoff: props.absApiKey,
+      path: "shelfbridge/entrypoint.sh",
+      exports: { SHELFBRIDGE_USER_0_ABS_TOKEN: [{ env: "ABS_API_KEY" }] },
+      // The image's ENTRYPOINT + CMD: it drops from root to PUID:PGID itself, after the key is read.
+      command: ["/usr/local/bin/docker-entrypoint.sh", "npm", "start"],
+    });
+    const { environment, volumes, configFiles, ...wrapper } = start.containerProps;
     this.container = new Container(this, "Container", {
       name: "shelfbridge",
       image: IMAGES.shelfbridge,
@@ -30,13 +41,12 @@ export class Shelfbridge extends Construct {
         SHELFBRIDGE_USER_0_ID: props.userId,
         SHELFBRIDGE_USER_0_ABS_URL: props.absUrl,
         TZ: props.timezone,
+        ...environment,
       },
-      secrets: {
-        SHELFBRIDGE_USER_0_ABS_TOKEN: props.absApiKey,
-        SHELFBRIDGE_USER_0_HARDCOVER_TOKEN: props.hardcoverToken,
-      },
-      volumes: [{ hostPath: `${props.appdataDir}/shelfbridge/data`, containerPath: "/app/data" }],
-      configFiles: [{ containerPath: "/app/config/config.yaml", file: this.config }],
+      secrets: { SHELFBRIDGE_USER_0_HARDCOVER_TOKEN: props.hardcoverToken },
+      volumes: [{ hostPath: `${props.appdataDir}/shelfbridge/data`, containerPath: "/app/data" }, ...volumes],
+      configFiles: [{ containerPath: "/app/config/config.yaml", file: this.config }, ...configFiles],
+      ...wrapper,
       networkOf: props.network,
     });
   }

@@ -13,8 +13,9 @@ export function hasTool(command: string, args: string[] = ["--version"]): boolea
   }
 }
 
-export function describeWithTool(tool: string, install: string, name: string, body: () => void): void {
-  const present = hasTool(tool);
+/** @param versionArgs how to ask the tool whether it runs (busybox and dash have no --version) */
+export function describeWithTool(tool: string, install: string, name: string, body: () => void, versionArgs: string[] = ["--version"]): void {
+  const present = hasTool(tool, versionArgs);
   if (!present && process.env.CI !== "true") {
     // eslint-disable-next-line no-console
     console.warn(`SKIPPED "${name}": ${tool} is not installed (${install})`);
