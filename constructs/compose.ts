@@ -22,7 +22,9 @@ export class ComposeFile extends Construct {
           "# Secrets come from the environment (${NAME:?…}); see README, Deploying.\n";
         // No top-level `name`: the Compose Specification's published schema (and docker-compose
         // 1.29 in Debian) has none; container_name pins the names instead.
-        return header + stringify({ services }, { lineWidth: 0 });
+        // YAML 1.1 rules: "no", "on", "yes" come out quoted, since docker-compose 1.x (PyYAML) would
+        // read them as booleans.
+        return header + stringify({ services }, { lineWidth: 0, version: "1.1" });
       },
     });
   }

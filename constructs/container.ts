@@ -69,6 +69,13 @@ export interface ContainerProps {
   readonly devices?: readonly string[];
   /** uid:gid. @default - the image's user */
   readonly user?: string;
+  /**
+   * A one-shot task rather than a service: it runs to completion (Terraform waits for it), is
+   * never restarted, has no network unless `networkOf` says otherwise, and containers that
+   * `startAfter` it start only once it has succeeded.
+   * @default - false: a long-running service, restarted unless stopped
+   */
+  readonly runOnce?: boolean;
 }
 
 /**
@@ -79,6 +86,7 @@ export class Container extends Construct {
   readonly name: string;
   readonly props: ContainerProps;
   readonly resource: DockerContainer;
+  private readonly tasksBefore: Container[] = [];
 
   constructor(scope: Construct, id: string, props: ContainerProps) {
     super(scope, id);
@@ -99,12 +107,13 @@ export class Container extends Construct {
     this.resource = new DockerContainer(this, "Resource", {
       name: this.name,
       image: image.imageId,
-      restart: "unless-stopped",
+      restart: props.runOnce ? "no" : "unless-stopped",
+      ...(props.runOnce ? { mustRun: false, attach: true } : {}),
       env: env.length ? env : undefined,
       command: props.command ? [...props.command] : undefined,
       entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
       user: props.user,
-      networkMode: props.networkOf ? `container:${props.networkOf.resource.name}` : undefined,
+      networkMode: props.networkOf ? `container:${props.networkOf.resource.name}` : props.runOnce ? "none" : undefined,
       capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
@@ -119,18 +128,32 @@ export class Container extends Construct {
     });
   }
 
+  /** Start this container only after a one-shot task has completed successfully. */
+  startAfter(task: Container): void {
+    if (!task.props.runOnce) throw new Error(`${this.name} can only start after a one-shot task, and ${task.name} is a service`);
+    this.tasksBefore.push(task);
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), task.resource.fqn];
+  }
+
   static isContainer(x: IConstruct): x is Container {
     return x instanceof Container;
+  }
+
+  private composeDependencies(): Record<string, { condition: string }> | undefined {
+    const after: Record<string, { condition: string }> = {};
+    if (this.props.networkOf) after[this.props.networkOf.name] = { condition: "service_started" };
+    for (const task of this.tasksBefore) after[task.name] = { condition: "service_completed_successfully" };
+    return Object.keys(after).length ? sortKeys(after) : undefined;
   }
 
   /** This container as a Compose Specification service. Paths of config files are relative to the compose file. */
   toComposeService(): Record<string, unknown> {
     const p = this.props;
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(p.environment ?? {})) env[k] = v.replace(/\$/g, "$$$$");
+    for (const [k, v] of Object.entries(p.environment ?? {})) env[k] = composeLiteral(v);
     for (const [k, value] of Object.entries(p.secrets ?? {})) {
       env[k] = secretParts(value)
-        .map((part) => (typeof part === "string" ? part.replace(/\$/g, "$$$$") : Secrets.compose(part)))
+        .map((part) => (typeof part === "string" ? composeLiteral(part) : Secrets.compose(part)))
         .join("");
     }
     const volumes = [
@@ -141,14 +164,15 @@ export class Container extends Construct {
     const service: Record<string, unknown> = {
       image: p.image,
       container_name: this.name,
-      restart: "unless-stopped",
+      restart: p.runOnce ? "no" : "unless-stopped",
       user: p.user,
-      network_mode: p.networkOf ? `service:${p.networkOf.name}` : undefined,
-      depends_on: p.networkOf ? [p.networkOf.name] : undefined,
+      network_mode: p.networkOf ? `service:${p.networkOf.name}` : p.runOnce ? "none" : undefined,
+      depends_on: this.composeDependencies(),
       cap_add: p.capAdd && [...p.capAdd],
       devices: p.devices?.map((d) => `${d}:${d}`),
-      entrypoint: p.entrypoint && [...p.entrypoint],
-      command: p.command && [...p.command],
+      // Compose interpolates $ everywhere; a literal $ is written $$.
+      entrypoint: p.entrypoint?.map(composeLiteral),
+      command: p.command?.map(composeLiteral),
       environment: Object.keys(env).length ? sortKeys(env) : undefined,
       volumes: volumes.length ? volumes : undefined,
       healthcheck: hc && {
@@ -166,6 +190,10 @@ export class Container extends Construct {
 /** Terraform reads `${…}` and `%{…}` in any string as its own template: a rendered file means them literally. */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+function composeLiteral(text: string): string {
+  return text.replace(/\$/g, () => "$$");
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -10,4 +10,6 @@ export const IMAGES = {
   // The last 1.x: the same command line and config handling as Debian's 1.19.2, which the tests
   // load our config.xml into; it upgrades config version 36 itself.
   syncthing: "syncthing/syncthing:1.30.0",
+  // The one-shot task that prepares host directories (sh, stat, find, chown).
+  busybox: "busybox:1.36.1",
 } as const;

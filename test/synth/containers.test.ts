@@ -71,6 +71,7 @@ describe("Terraform: the containers", () => {
       expect(c.ports).toBeUndefined();
       expect(c.publish_all_ports).toBeUndefined();
       if (c.name === "tailscale") expect(c.network_mode).toBeUndefined();
+      else if (c.restart === "no") expect(c.network_mode).toBe("none"); // one-shot tasks need no network
       else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.name}");
     }
   });
@@ -157,7 +158,8 @@ describe("docker-compose.yml", () => {
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.ports).toBeUndefined();
       expect(service.expose).toBeUndefined();
-      if (name !== "tailscale") expect(service.network_mode).toBe("service:tailscale");
+      if (name === "tailscale") continue;
+      expect(service.network_mode).toBe(service.restart === "no" ? "none" : "service:tailscale");
     }
   });
 
