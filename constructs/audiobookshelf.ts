@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ABS_LIBRARY_PATHS } from "../config/abs-keys";
 import { Container } from "./container";
 import { IMAGES } from "./images";
 import { PORTS } from "./ports";
@@ -15,9 +16,6 @@ export interface AudiobookshelfProps {
   readonly network: Container;
 }
 
-/** Where the libraries appear inside the container; the bootstrap creates libraries over these. */
-export const ABS_EBOOKS_PATH = "/ebooks";
-export const ABS_AUDIOBOOKS_PATH = "/audiobooks";
 
 export class Audiobookshelf extends Construct {
   readonly container: Container;
@@ -34,8 +32,8 @@ export class Audiobookshelf extends Construct {
       volumes: [
         { hostPath: `${props.appdataDir}/audiobookshelf/config`, containerPath: "/config" },
         { hostPath: `${props.appdataDir}/audiobookshelf/metadata`, containerPath: "/metadata" },
-        { hostPath: props.ebooksDir, containerPath: ABS_EBOOKS_PATH },
-        { hostPath: props.audiobooksDir, containerPath: ABS_AUDIOBOOKS_PATH },
+        { hostPath: props.ebooksDir, containerPath: ABS_LIBRARY_PATHS.ebooks },
+        { hostPath: props.audiobooksDir, containerPath: ABS_LIBRARY_PATHS.audiobooks },
       ],
       // The image has no HEALTHCHECK; /healthcheck answers 200 without auth. wget is busybox's.
       healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.audiobookshelf}/healthcheck || exit 1`] },
