@@ -175,7 +175,7 @@ describeWithTool("rclone", "apt-get install rclone", "backup: rclone sync to cry
     const plain = "pässwörd with spaces & $ymbols";
     const obscured = await obscure(plain);
     expect(obscured).not.toContain("pässwörd");
-    expect(execFileSync("rclone", ["reveal", obscured], { encoding: "utf8" }).trim()).toBe(plain);
+    expect(execFileSync("rclone", ["reveal", "--", obscured], { encoding: "utf8" }).trim()).toBe(plain);
     await expect(obscure("two\nlines")).rejects.toThrow(/one non-empty line/);
     await expect(obscure("")).rejects.toThrow(/one non-empty line/);
   });

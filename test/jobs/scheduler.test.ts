@@ -82,8 +82,11 @@ describe("the jobs scheduler (real child processes, every-second schedules)", ()
   test("stopping the scheduler stops a running job and everything it started", async () => {
     const { s, out, status } = scheduler("@reboot shelfstack tree");
     s.start();
-    for (let i = 0; i < 50 && !existsSync(join(out, "grandchild.pid")); i++) await sleep(50);
-    const grandchild = Number(readFileSync(join(out, "grandchild.pid"), "utf8"));
+    // The file may exist before its number is written: wait for the number (generously: CI is busy).
+    const pidOf = () => (existsSync(join(out, "grandchild.pid")) ? Number(readFileSync(join(out, "grandchild.pid"), "utf8")) : 0);
+    for (let i = 0; i < 200 && !(pidOf() > 0); i++) await sleep(50);
+    const grandchild = pidOf();
+    expect(grandchild).toBeGreaterThan(0);
     expect(alive(grandchild)).toBe(true);
     await s.stop("test over");
     for (let i = 0; i < 40 && alive(grandchild); i++) await sleep(50);
