@@ -1,0 +1,46 @@
+import type { Changes } from "./load/upsert";
+import type { EtlReport, SourceOutcome } from "./run";
+
+function changes(c: Changes | undefined, noun: string): string {
+  if (!c) return "";
+  const parts = [`${c.inserted} new`, ...(c.updated ? [`${c.updated} updated`] : []), ...(c.deleted ? [`${c.deleted} removed`] : [])];
+  return `${noun} ${parts.join(", ")}`;
+}
+
+function remote(name: string, outcome: SourceOutcome, what: string, noun: string): string | undefined {
+  if (outcome.read) return `${name}: ${outcome.items} ${what} read — ${changes(outcome.changes, noun)}`;
+  if (outcome.problem === "not configured") return undefined; // said in the notes
+  return `${name}: FAILED, kept what it had — ${outcome.problem}`;
+}
+
+/** What a run printed: one line per source, then the totals with what is new since the last run. */
+export function formatReport(report: EtlReport, notes: readonly string[] = []): string[] {
+  const lines = [`etl: ${report.database}${report.migrations.length ? ` (schema: applied ${report.migrations.join(", ")})` : ""}`];
+  for (const k of report.koreader) {
+    lines.push(
+      k.unchanged
+        ? `koreader/${k.device}: ${k.path} unchanged since the last run (${k.books} books)`
+        : `koreader/${k.device}: ${k.path}: ${k.booksRead} of ${k.books} books read — ${changes(k.sessions, "sessions")}`,
+    );
+  }
+  for (const line of [
+    remote("audiobookshelf", report.audiobookshelf, "listening sessions", "sessions"),
+    remote("hardcover", report.hardcover, "shelf entries", "rows"),
+  ]) {
+    if (line) lines.push(line);
+  }
+  lines.push(...notes);
+  const b = report.books.changes;
+  const s = report.sessions.changes;
+  lines.push(
+    report.changed
+      ? `loaded: ${report.books.total} books (${b.inserted} new), ${report.sessions.total} sessions (${s.inserted} new, ${s.updated} updated, ${s.deleted} removed since the last run)`
+      : `nothing new since the last run: ${report.books.total} books, ${report.sessions.total} sessions`,
+  );
+  return lines;
+}
+
+/** A configured remote source that could not be read makes the run fail (after the others loaded). */
+export function failedSources(report: EtlReport): string[] {
+  return (["audiobookshelf", "hardcover"] as const).filter((s) => !report[s].read && report[s].problem !== "not configured");
+}
