@@ -1,31 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { loadStack, StackError } from "../config/load";
+import { loadStack } from "../config/load";
+import { UsageError } from "./errors";
 import type { StackConfig } from "../config/resolve";
 
 /** A command takes its arguments and returns the exit code: 0 ok, 1 bad input, 2 internal error. */
 export type Command = (args: string[]) => Promise<number> | number;
 
-export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
-
-/** An error the user can fix (bad flag, missing file): printed as one line, exit 1. */
-export class UsageError extends Error {}
-
-/** Reports an error and returns its exit code. */
-export function failure(error: unknown): number {
-  if (error instanceof StackError) {
-    console.error(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
-    console.error(error.message);
-    return EXIT.invalid;
-  }
-  if (error instanceof UsageError) {
-    console.error(`shelfstack: ${error.message}`);
-    return EXIT.invalid;
-  }
-  console.error(`shelfstack: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return EXIT.internal;
-}
+export { EXIT, UsageError, failure } from "./errors";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T, help: string) {
   try {

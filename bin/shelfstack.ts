@@ -1,13 +1,31 @@
 /**
- * The shelfstack CLI. Each command lives in its own module and is loaded only when called, so
- * `shelfstack synth` doesn't pay for the runtimes and the runtimes never load cdktf.
+ * The shelfstack CLI: a small dispatcher. Each command is its own bundle (dist/commands/<name>.js,
+ * built from bin/commands/<name>.ts) loaded only when called, so `shelfstack synth` parses no
+ * runtime code, a nightly job parses no cdktf, and `--help` parses neither.
  */
-import { failure, type Command } from "./cli";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { failure } from "./errors";
+import { loadBundle } from "./load-bundle";
+import type { Command } from "./cli";
+
+// The command bundles sit beside this one at run time (esbuild does not follow these paths).
+const requireBeside = createRequire(__filename);
+const bundled = (name: string) => async () => requireBeside(`./commands/${name}.js`) as { default: Command };
+/** The commands where start-up is most of the time (synth and friends): with V8's code cache. */
+const cached = (name: string) => async () => loadBundle(join(__dirname, "commands", `${name}.js`)) as { default: Command };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
-  synth: { summary: "write the Terraform JSON and every rendered file", load: () => import("./commands/synth") },
-  validate: { summary: "check stack.yaml without writing anything", load: () => import("./commands/validate") },
-  schema: { summary: "print the JSON Schema of stack.yaml (for editors)", load: () => import("./commands/schema") },
+  synth: { summary: "write the Terraform JSON and every rendered file", load: cached("synth") },
+  validate: { summary: "check stack.yaml without writing anything", load: cached("validate") },
+  schema: { summary: "print the JSON Schema of stack.yaml (for editors)", load: cached("schema") },
+  policy: { summary: "run the tailnet policy's tests offline: shelfstack policy test [file]", load: cached("policy") },
+  bootstrap: { summary: "set up Audiobookshelf (root user, libraries, API keys for the clients)", load: bundled("bootstrap") },
+  snapshot: { summary: "integrity-checked git snapshot of the readers' KOReader statistics", load: bundled("snapshot") },
+  backup: { summary: "encrypted backup of the library to Koofr (rclone sync + cryptcheck)", load: bundled("backup") },
+  jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
+  etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
+  ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 
 function usage(): string {

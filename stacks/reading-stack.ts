@@ -2,11 +2,21 @@ import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { StackConfig } from "../config/resolve";
+import { absKeyHandoff } from "../config/abs-keys";
+import { bootstrapJobProps } from "../constructs/setup/bootstrap-job";
+import { SetupPages } from "../constructs/setup";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
+import { Tailnet } from "../constructs/tailscale/tailnet";
+import { policyPropsFromConfig } from "../constructs/tailscale/policy/generate";
 import { Audiobookshelf } from "../constructs/audiobookshelf";
 import { AbsOpds } from "../constructs/abs-opds";
 import { Shelfbridge } from "../constructs/shelfbridge";
 import { ComposeFile } from "../constructs/compose";
+import { HostDirectories } from "../constructs/host-directories";
+import { Syncthing } from "../constructs/syncthing";
+import { Jobs } from "../constructs/jobs";
+import { Ingest } from "../constructs/ingest";
+import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
 
 export const STACK_NAME = "shelfstack";
 
@@ -23,10 +33,23 @@ export class ReadingStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${STACK_NAME}.tfstate` });
     new DockerProvider(this, "Docker", { host: server.dockerHost });
 
+    // The tailnet policy (its tests run here, offline), the server's auth key, MagicDNS, serve.json.
+    const tailnet = new Tailnet(this, "Tailnet", {
+      ...policyPropsFromConfig(config),
+      serverFqdn: config.serverFqdn,
+      opds: config.opds.enabled,
+      magicDns: config.tailnet.magicDns,
+      overwriteExistingPolicy: config.tailnet.overwriteExistingPolicy,
+      auth: config.tailnet.auth,
+      apiKey: config.tailnet.apiKey,
+      oauthClientId: config.tailnet.oauthClientId,
+      oauthClientSecret: config.tailnet.oauthClientSecret,
+    });
     const tailscale = new TailscaleSidecar(this, "Tailscale", {
       hostname: server.hostname,
       stateDir: `${paths.appdata}/tailscale`,
-      authKey: { env: "TAILSCALE_AUTH_KEY" },
+      authKey: tailnet.authKey.key,
+      serveConfig: { containerPath: "/config/serve.json", file: tailnet.serveConfig },
     });
     const network = tailscale.container;
 
@@ -45,7 +68,8 @@ export class ReadingStack extends TerraformStack {
         absUrl: config.serverUrl,
         user: config.opds.user,
         password: config.opds.password,
-        absApiKey: config.audiobookshelf.apiKey,
+        absApiKey: absKeyHandoff(config, "abs-opds"),
+        runAs: server.user,
         network,
       });
     }
@@ -54,7 +78,7 @@ export class ReadingStack extends TerraformStack {
       new Shelfbridge(this, "Shelfbridge", {
         userId: config.shelfbridge.userId,
         absUrl: abs.localUrl,
-        absApiKey: config.audiobookshelf.apiKey,
+        absApiKey: absKeyHandoff(config, "shelfbridge"),
         hardcoverToken: config.shelfbridge.hardcoverToken,
         schedule: config.shelfbridge.schedule,
         timezone: server.timezone,
@@ -66,6 +90,45 @@ export class ReadingStack extends TerraformStack {
       });
     }
 
-    new ComposeFile(this, "Compose", STACK_NAME);
+    if (config.syncthing.enabled) {
+      const peers = syncthingDevices(config);
+      new Syncthing(this, "Syncthing", {
+        folders: syncthingFolders(config),
+        server: peers.server,
+        devices: peers.devices,
+        apiKey: config.syncthing.apiKey,
+        appdataDir: paths.appdata,
+        user: server.user,
+        timezone: server.timezone,
+        network,
+      });
+    }
+
+    // The nightly jobs (snapshot, backup, ETL) and start-up jobs: see constructs/jobs/schedule.ts.
+    new Jobs(this, "Jobs", { config, network, ...bootstrapJobProps(config) });
+
+    if (config.ingest.enabled) {
+      new Ingest(this, "Ingest", {
+        ingestDir: paths.ingest,
+        failedDir: paths.failed,
+        ebooksDir: paths.ebooks,
+        audiobooksDir: paths.audiobooks,
+        user: server.user,
+        timezone: server.timezone,
+        pollSeconds: config.ingest.pollSeconds,
+        stableSeconds: config.ingest.stableSeconds,
+        fetchMetadata: config.ingest.fetchMetadata,
+        absUrl: abs.localUrl,
+        absApiKey: absKeyHandoff(config, "ingest"),
+        network,
+      });
+    }
+
+    // A SETUP.md per device: what is left to tap, from stack.yaml (issue 9).
+    new SetupPages(this, "Setup", config);
+
+    // Last: it looks at every container above to find the host directories they need.
+    new HostDirectories(this, "HostDirectories", { owner: server.user });
+    new ComposeFile(this, "Compose");
   }
 }

@@ -10,6 +10,9 @@ import { audiobookshelfSchema, opdsSchema, shelfbridgeSchema } from "./apps";
 import { crossFieldRules } from "../rules";
 
 /** The shape of stack.yaml: every key is known (unknown keys are errors), defaults keep it short. */
+// One parse per run: compiling zod's fast path would cost more than it saves.
+z.config({ jitless: true });
+
 export const stackObject = z
   .object({
     server: serverSchema,

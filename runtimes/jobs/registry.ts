@@ -38,7 +38,7 @@ export type Launcher = (job: string, args: readonly string[]) => Launch;
 
 /** The built CLI: beside dist/jobs.js in the image, or dist/ of the repository when run from source. */
 export function cliPath(): string {
-  const candidates = [process.env.SHELFSTACK_CLI, join(__dirname, "shelfstack.js"), join(__dirname, "..", "..", "dist", "shelfstack.js")];
+  const candidates = [process.env.SHELFSTACK_CLI, join(__dirname, "shelfstack.js"), join(__dirname, "..", "shelfstack.js"), join(__dirname, "..", "..", "dist", "shelfstack.js")];
   const found = candidates.find((c): c is string => !!c && existsSync(c));
   if (!found) throw new Error(`the shelfstack CLI is not built (looked for ${candidates.filter(Boolean).join(", ")}) — run npm run build`);
   return found;

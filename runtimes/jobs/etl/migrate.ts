@@ -15,7 +15,8 @@ export interface Migration {
 
 /** The SQL files: beside this module in the sources, in dist/etl-migrations/ beside the bundle. */
 export function migrationsDir(): string {
-  const candidates = [join(__dirname, "migrations"), join(__dirname, "etl-migrations")];
+  // Beside the source, or shipped beside the bundles (dist/, and dist/commands/ for the CLI).
+  const candidates = [join(__dirname, "migrations"), join(__dirname, "etl-migrations"), join(__dirname, "..", "etl-migrations")];
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`the ETL's SQL migrations are missing (looked in ${candidates.join(", ")}) — run npm run build`);
   return found;

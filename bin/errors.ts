@@ -1,0 +1,37 @@
+/**
+ * Errors and exit codes, free of imports: the dispatcher (bin/shelfstack.ts) uses them without
+ * loading any command. Errors are recognised by name, not instanceof, because each command is
+ * its own bundle with its own copy of the classes.
+ */
+export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
+
+/** An error the user can fix (bad flag, missing file): printed as one line, exit 1. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+interface StackErrorLike {
+  name: "StackError";
+  file: string;
+  problems: readonly unknown[];
+  message: string;
+}
+
+function isStackError(error: unknown): error is StackErrorLike {
+  return error instanceof Error && error.name === "StackError" && Array.isArray((error as Partial<StackErrorLike>).problems);
+}
+
+/** Reports an error and returns its exit code. */
+export function failure(error: unknown): number {
+  if (isStackError(error)) {
+    console.error(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
+    console.error(error.message);
+    return EXIT.invalid;
+  }
+  if (error instanceof Error && error.name === "UsageError") {
+    console.error(`shelfstack: ${error.message}`);
+    return EXIT.invalid;
+  }
+  console.error(`shelfstack: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.internal;
+}
