@@ -3,10 +3,10 @@ import { Container as DockerContainer } from "@cdktf/provider-docker/lib/contain
 import { Image } from "@cdktf/provider-docker/lib/image";
 import type { SecretRef } from "../config/secret";
 import { RenderedFile } from "./rendered-file";
-import { Secrets } from "./secrets";
+import { Secrets, type OptionalSecret } from "./secrets";
 
 /** A secret, or a value built from literal text and secrets. */
-export type SecretValue = SecretRef | readonly (string | SecretRef)[];
+export type SecretValue = SecretRef | OptionalSecret | readonly (string | SecretRef)[];
 
 function secretParts(value: SecretValue): readonly (string | SecretRef)[] {
   return Array.isArray(value) ? value : [value as SecretRef];

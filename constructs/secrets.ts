@@ -2,6 +2,15 @@ import { Construct, type IConstruct } from "constructs";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import type { SecretRef } from "../config/secret";
 
+/** A secret the container can do without (e.g. DATABASE_URL: unset means the embedded database). */
+export interface OptionalSecret extends SecretRef {
+  readonly optional: true;
+}
+
+function isOptional(ref: SecretRef | OptionalSecret): ref is OptionalSecret {
+  return (ref as Partial<OptionalSecret>).optional === true;
+}
+
 /**
  * Where secrets enter the stack: one `sensitive` Terraform variable per environment variable
  * named in stack.yaml (set it as TF_VAR_<NAME>), and `${NAME:?…}` in compose. The tree never
@@ -17,7 +26,7 @@ export class Secrets extends Construct {
   }
 
   /** The Terraform expression for a secret, e.g. "${var.KOOFR_APP_PASSWORD}". */
-  terraform(ref: SecretRef, description?: string): string {
+  terraform(ref: SecretRef | OptionalSecret, description?: string): string {
     let variable = this.variables.get(ref.env);
     if (!variable) {
       // Scoped to the stack so the variable is named exactly like the environment variable.
@@ -25,15 +34,17 @@ export class Secrets extends Construct {
         type: "string",
         sensitive: true,
         description: description ?? `secret, from the environment (export TF_VAR_${ref.env})`,
+        // An optional secret may stay unset: its empty default is no secret.
+        ...(isOptional(ref) ? { default: "" } : {}),
       });
       this.variables.set(ref.env, variable);
     }
     return variable.stringValue;
   }
 
-  /** The compose interpolation: required, with a message that says how to provide it. */
-  static compose(ref: SecretRef): string {
-    return `\${${ref.env}:?set ${ref.env} in the environment (see README, Deploying)}`;
+  /** The compose interpolation: required, with a message that says how to provide it; or empty when unset, for an optional one. */
+  static compose(ref: SecretRef | OptionalSecret): string {
+    return isOptional(ref) ? `\${${ref.env}:-}` : `\${${ref.env}:?set ${ref.env} in the environment (see README, Deploying)}`;
   }
 
   /** Names of every secret the stack uses, sorted. */

@@ -6,6 +6,7 @@ import { Container, type VolumeMount } from "../container";
 import { Crontab, type CronJob } from "../cron";
 import { RcloneConfig } from "../rclone";
 import { RenderedFile } from "../rendered-file";
+import type { OptionalSecret } from "../secrets";
 import { JOBS_IMAGE } from "./image";
 import { externalSchedules, scheduledJobs } from "./schedule";
 import { renderStackCopy } from "./stack-copy";
@@ -18,7 +19,7 @@ export interface JobsProps {
   /** Jobs added by other components beyond those scheduledJobs() derives. @default - none */
   readonly jobs?: readonly CronJob[];
   /** Secrets those jobs read from the environment. @default - none */
-  readonly secrets?: readonly SecretRef[];
+  readonly secrets?: readonly (SecretRef | OptionalSecret)[];
   /** Host directories those jobs need. @default - none */
   readonly volumes?: readonly VolumeMount[];
   /** Plain settings those jobs need. @default - none */
@@ -53,7 +54,7 @@ export class Jobs extends Construct {
     }
     const stackCopy = new RenderedFile(this, "StackCopy", { path: "jobs/stack.yaml", content: renderStackCopy(config) });
 
-    const secrets = [...(this.rclone?.secrets ?? []), ...(props.secrets ?? [])];
+    const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...(props.secrets ?? [])];
     this.container = new Container(this, "Container", {
       name: "jobs",
       image: JOBS_IMAGE,
@@ -75,6 +76,18 @@ export class Jobs extends Construct {
       networkOf: props.network,
     });
   }
+}
+
+/**
+ * The ETL's: the Hardcover token when it reads Hardcover, and the database's connection string,
+ * which may stay unset (the ETL then loads the embedded database under <appdata>/jobs).
+ */
+function etlSecrets(config: StackConfig): (SecretRef | OptionalSecret)[] {
+  if (!config.etl.enabled) return [];
+  return [
+    { ...config.etl.database, optional: true },
+    ...(config.etl.hardcover ? [config.shelfbridge.hardcoverToken] : []),
+  ];
 }
 
 /** The library and the readers' statistics read-only; the snapshot repository and the jobs' state writable. */

@@ -108,14 +108,24 @@ describe("Terraform: the containers", () => {
     expect(upload.content).not.toMatch(/_token:/);
   });
 
-  test("every secret is a sensitive variable with no default", () => {
+  test("every secret is a sensitive variable; only an optional one has a default, and it is empty", () => {
     const variables = Object.entries(json.variable);
     expect(variables.length).toBeGreaterThan(0);
     for (const [name, v] of variables) {
       expect(name).toMatch(/^[A-Z_][A-Z0-9_]*$/);
       expect(v.sensitive).toBe(true);
-      expect(v).not.toHaveProperty("default");
+      if (name === "DATABASE_URL") expect(v).toHaveProperty("default", "");
+      else expect(v).not.toHaveProperty("default");
     }
+  });
+
+  test("the jobs container gets the ETL's secrets: the Hardcover token, and DATABASE_URL only if set", () => {
+    const env = byName.get("jobs")!.env as string[];
+    expect(env).toContain("HARDCOVER_TOKEN=${var.HARDCOVER_TOKEN}");
+    expect(env).toContain("DATABASE_URL=${var.DATABASE_URL}");
+    const jobs = compose.services.jobs.environment as Record<string, string>;
+    expect(jobs.DATABASE_URL).toBe("${DATABASE_URL:-}");
+    expect(jobs.HARDCOVER_TOKEN).toMatch(/^\$\{HARDCOVER_TOKEN:\?/);
   });
 });
 
