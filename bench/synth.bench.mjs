@@ -38,7 +38,12 @@ export default async function bench() {
       cwd: dir,
       env: { ...process.env, STACK_FILE: example, CHECKPOINT_DISABLE: "1", CI: "true" },
     });
-    console.log(`ratio cdktf synth / shelfstack synth: ${(cdktf / ours).toFixed(1)}×  (target ≥ 10×; shelfstack target ≤ 0.25 s)`);
+    // cdktf synth as a user runs it: cdktf.json's app, which builds the bundles first.
+    const configured = time("cdktf synth (cdktf.json as shipped: build + app)", 5, join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", join(dir, "cdktf.out")], {
+      cwd: root,
+      env: { ...process.env, STACK_FILE: example, CHECKPOINT_DISABLE: "1", CI: "true" },
+    });
+    console.log(`ratio cdktf synth / shelfstack synth: ${(cdktf / ours).toFixed(1)}× precompiled, ${(configured / ours).toFixed(1)}× as shipped  (target ≥ 10×; shelfstack target ≤ 0.25 s)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
