@@ -118,13 +118,7 @@ export class Container extends Construct {
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
       upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
-      healthcheck: hc && {
-        test: [...hc.test],
-        interval: `${hc.intervalSeconds ?? 30}s`,
-        timeout: `${hc.timeoutSeconds ?? 5}s`,
-        retries: hc.retries ?? 3,
-        startPeriod: `${hc.startPeriodSeconds ?? 30}s`,
-      },
+      healthcheck: hc && { ...healthCheckTimes(hc), startPeriod: healthCheckTimes(hc).start_period },
     });
   }
 
@@ -175,13 +169,7 @@ export class Container extends Construct {
       command: p.command?.map(composeLiteral),
       environment: Object.keys(env).length ? sortKeys(env) : undefined,
       volumes: volumes.length ? volumes : undefined,
-      healthcheck: hc && {
-        test: [...hc.test],
-        interval: `${hc.intervalSeconds ?? 30}s`,
-        timeout: `${hc.timeoutSeconds ?? 5}s`,
-        retries: hc.retries ?? 3,
-        start_period: `${hc.startPeriodSeconds ?? 30}s`,
-      },
+      healthcheck: hc && healthCheckTimes(hc),
     };
     return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
   }
@@ -190,6 +178,17 @@ export class Container extends Construct {
 /** Terraform reads `${…}` and `%{…}` in any string as its own template: a rendered file means them literally. */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+/** A health check with its defaults, in Docker's (and compose's) words. */
+function healthCheckTimes(hc: HealthCheck) {
+  return {
+    test: [...hc.test],
+    interval: `${hc.intervalSeconds ?? 30}s`,
+    timeout: `${hc.timeoutSeconds ?? 5}s`,
+    retries: hc.retries ?? 3,
+    start_period: `${hc.startPeriodSeconds ?? 30}s`,
+  };
 }
 
 function composeLiteral(text: string): string {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { copyStable, hashSource, UnstableSourceError } from "./copy";
 import { GitError, SnapshotRepo } from "./git";
-import { acquireLock, LockedError } from "./lock";
+import { acquireLock, LockedError } from "../lock";
 import { DB_NAME, type StatisticsSource } from "./sources";
 import { commitMessage, summarize, summaryJson, type Summary } from "./summary";
 import { DamagedDatabaseError, verifyAndVacuum } from "./verify";
@@ -62,7 +62,7 @@ export async function runSnapshot(options: SnapshotOptions): Promise<SnapshotRes
   const bad = options.sources.find((s) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s.name));
   if (bad) throw new GitError(`"${bad.name}" cannot name a reader's folder — use letters, digits, ., _ and -`);
   const repo = SnapshotRepo.open(options.repo);
-  const release = acquireLock(join(repo.privateDir, "lock"));
+  const release = acquireLock(join(repo.privateDir, "lock"), "another snapshot is running");
   const work = join(repo.privateDir, "work");
   const stateFile = join(repo.privateDir, "state.json");
   try {

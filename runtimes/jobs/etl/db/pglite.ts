@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Database } from "./database";
-import { acquireLock } from "./lock";
+import { acquireLock } from "../../lock";
 
 /**
  * The embedded target: PGlite (Postgres compiled to WASM) in a local directory, so the ETL works
@@ -10,7 +10,7 @@ import { acquireLock } from "./lock";
 export async function openPglite(dir: string): Promise<Database> {
   const path = resolve(dir);
   mkdirSync(dirname(path), { recursive: true });
-  const release = acquireLock(`${path}.lock`);
+  const release = acquireLock(`${path}.lock`, "the embedded database is in use by another shelfstack etl");
   try {
     // Loaded only for this target: it is large, and a Postgres user never needs it.
     const { PGlite } = await import("@electric-sql/pglite");
