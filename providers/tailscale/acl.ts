@@ -7,7 +7,7 @@ import {
   stringToTerraform,
   type TerraformMetaArguments,
 } from "cdktf";
-import { definedHcl, TAILSCALE_PROVIDER } from "./metadata";
+import { definedHcl, resourceBase } from "./metadata";
 
 export interface AclConfig extends TerraformMetaArguments {
   /**
@@ -36,17 +36,7 @@ export class Acl extends TerraformResource {
   private readonly config: AclConfig;
 
   constructor(scope: Construct, id: string, config: AclConfig) {
-    super(scope, id, {
-      terraformResourceType: Acl.tfResourceType,
-      terraformGeneratorMetadata: TAILSCALE_PROVIDER,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, resourceBase(Acl.tfResourceType, config));
     this.config = { ...config };
   }
 

@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import { TerraformResource, booleanToHclTerraform, booleanToTerraform, type TerraformMetaArguments } from "cdktf";
-import { definedHcl, TAILSCALE_PROVIDER } from "./metadata";
+import { definedHcl, resourceBase } from "./metadata";
 
 export interface DnsPreferencesConfig extends TerraformMetaArguments {
   /** MagicDNS: devices reach each other as <machine>.<tailnet>.ts.net (needed for HTTPS certificates). */
@@ -17,17 +17,7 @@ export class DnsPreferences extends TerraformResource {
   private readonly config: DnsPreferencesConfig;
 
   constructor(scope: Construct, id: string, config: DnsPreferencesConfig) {
-    super(scope, id, {
-      terraformResourceType: DnsPreferences.tfResourceType,
-      terraformGeneratorMetadata: TAILSCALE_PROVIDER,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, resourceBase(DnsPreferences.tfResourceType, config));
     this.config = { ...config };
   }
 

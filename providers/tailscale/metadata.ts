@@ -1,3 +1,5 @@
+import type { TerraformMetaArguments, TerraformResourceConfig } from "cdktf";
+
 /**
  * What every hand-written tailscale binding tells cdktf: the provider's registry source and the
  * version these bindings were written against (terraform-provider-tailscale v0.29.2, its
@@ -23,4 +25,20 @@ export interface HclAttribute {
 /** Drops unset attributes, as generated bindings do, so HCL and JSON list the same ones. */
 export function definedHcl(attrs: Record<string, HclAttribute>): Record<string, HclAttribute> {
   return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
+}
+
+/** What every tailscale resource passes to TerraformResource: its type and the meta-arguments. */
+export function resourceBase(terraformResourceType: string, config: TerraformMetaArguments): TerraformResourceConfig {
+  const { provider, dependsOn, count, lifecycle, provisioners, connection, forEach } = config;
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: TAILSCALE_PROVIDER,
+    provider,
+    dependsOn,
+    count,
+    lifecycle,
+    provisioners,
+    connection,
+    forEach,
+  };
 }

@@ -13,7 +13,7 @@ import {
   type IResolvable,
   type TerraformMetaArguments,
 } from "cdktf";
-import { definedHcl, TAILSCALE_PROVIDER } from "./metadata";
+import { definedHcl, resourceBase } from "./metadata";
 
 export interface TailnetKeyConfig extends TerraformMetaArguments {
   /**
@@ -68,17 +68,7 @@ export class TailnetKey extends TerraformResource {
   private readonly config: TailnetKeyConfig;
 
   constructor(scope: Construct, id: string, config: TailnetKeyConfig = {}) {
-    super(scope, id, {
-      terraformResourceType: TailnetKey.tfResourceType,
-      terraformGeneratorMetadata: TAILSCALE_PROVIDER,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, resourceBase(TailnetKey.tfResourceType, config));
     this.config = { ...config, tags: config.tags && [...config.tags] };
   }
 
