@@ -26,14 +26,7 @@ export const audiobookshelfSchema = z
     path: ["audiobookLibraryName"],
     message: "the same name as ebookLibraryName — give each library its own name (the bootstrap finds libraries by name)",
   })
-  .default({
-    version: "2.36.0",
-    ebookLibraryName: "Ebooks",
-    audiobookLibraryName: "Audiobooks",
-    rootUser: "root",
-    rootPassword: { env: "ABS_ROOT_PASSWORD" },
-    bootstrapTimeoutSeconds: 300,
-  });
+  .prefault({});
 
 export const opdsSchema = z
   .object({
@@ -46,7 +39,7 @@ export const opdsSchema = z
     password: secret("OPDS_PASSWORD").describe("the OPDS password (must not contain : or ,)"),
   })
   .strict()
-  .default({ enabled: true, user: "reader", password: { env: "OPDS_PASSWORD" } });
+  .prefault({});
 
 export const shelfbridgeSchema = z
   .object({
@@ -61,12 +54,4 @@ export const shelfbridgeSchema = z
     dryRun: z.boolean().default(false),
   })
   .strict()
-  .default({
-    enabled: true,
-    schedule: "0 * * * *",
-    userId: "reader",
-    hardcoverToken: { env: "HARDCOVER_TOKEN" },
-    minProgressThreshold: 5,
-    autoAddBooks: false,
-    dryRun: false,
-  });
+  .prefault({});

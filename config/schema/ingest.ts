@@ -11,4 +11,4 @@ export const ingestSchema = z
     fetchMetadata: z.boolean().default(false),
   })
   .strict()
-  .default({ enabled: true, pollSeconds: 30, stableSeconds: 10, fetchMetadata: false });
+  .prefault({});

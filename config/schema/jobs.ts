@@ -38,7 +38,7 @@ export const backupSchema = z
         salt: secret("RCLONE_CRYPT_SALT").describe("the encryption salt (rclone's password2), kept like the password"),
       })
       .strict()
-      .default({ password: { env: "RCLONE_CRYPT_PASSWORD" }, salt: { env: "RCLONE_CRYPT_SALT" } }),
+      .prefault({}),
   })
   .strict();
 
@@ -48,4 +48,4 @@ export const statisticsSchema = z
     snapshotSchedule: cron.default("0 2 * * *").describe("when the snapshot runs (server time zone), before the backup and the ETL, which read it"),
   })
   .strict()
-  .default({ enabled: true, snapshotSchedule: "0 2 * * *" });
+  .prefault({});

@@ -53,4 +53,4 @@ export const syncthingSchema = z
       .describe("default: the library to each Android reader, and each reader's KOReader settings back to the server"),
   })
   .strict()
-  .default({ enabled: true, apiKey: { env: "SYNCTHING_API_KEY" } });
+  .prefault({});
