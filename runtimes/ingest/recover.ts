@@ -1,3 +1,4 @@
+import { readdir, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { describeBook } from "./calibre";
 import type { Context } from "./context";
@@ -36,5 +37,27 @@ export async function recoverBatch(ctx: Context): Promise<void> {
     ctx.log(`an earlier run was interrupted: removing unfinished Calibre book ids ${broken.join(", ")} (their files are still in the ingest folder)`);
     await ctx.calibre.remove(broken);
   }
+  // calibredb killed between copying a book's folder and committing its record leaves a folder
+  // with no record: `Author/Title (id)/` with an id the batch took. Its source is still in the
+  // ingest folder (a source leaves only once its record is verified), so the folder goes.
+  const known = new Set((await ctx.calibre.list(`id:>${journal.maxIdBefore}`)).map((b) => b.id));
+  for (const folder of await batchFolders(ctx.calibre.library, journal.maxIdBefore)) {
+    if (known.has(folder.id)) continue;
+    ctx.log(`an earlier run was interrupted: removing ${relative(ctx.calibre.library, folder.path)}/, which Calibre never recorded`);
+    await rm(folder.path, { recursive: true, force: true });
+  }
   await ctx.state.remove(JOURNAL);
+}
+
+/** Book folders (`Author/Title (id)/`) whose id is above `maxIdBefore`. */
+async function batchFolders(library: string, maxIdBefore: number): Promise<{ path: string; id: number }[]> {
+  const folders: { path: string; id: number }[] = [];
+  for (const author of await readdir(library, { withFileTypes: true })) {
+    if (!author.isDirectory() || author.name.startsWith(".")) continue;
+    for (const title of await readdir(join(library, author.name), { withFileTypes: true })) {
+      const id = Number(/\((\d+)\)$/.exec(title.name)?.[1]);
+      if (title.isDirectory() && id > maxIdBefore) folders.push({ path: join(library, author.name, title.name), id });
+    }
+  }
+  return folders;
 }

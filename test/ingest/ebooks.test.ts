@@ -171,6 +171,26 @@ OPF
     expect(readdirSync(ws.ingest).filter((n) => !n.startsWith("."))).toEqual([]);
   });
 
+  test("a book folder Calibre never recorded (killed between copying and committing) is removed, and the book added once", async () => {
+    const a = epub({ version: 3, title: "Alpha", author: "Ann Author", identifier: "urn:uuid:a" });
+    writeFileSync(join(ws.ingest, "alpha.epub"), a);
+    // What such a kill leaves: the journal, the source still in the ingest folder, and a folder
+    // with an id the batch took but no record in Calibre's database (an id Calibre will not hand
+    // out again next, as in the kill test's seed 56335: "Extra titles … Book 8 (9)").
+    const stray = join(ws.library, "Ann Author", "Alpha (5)");
+    mkdirSync(stray, { recursive: true });
+    writeFileSync(join(stray, "Alpha - Ann Author.epub"), a.subarray(0, 700));
+    mkdirSync(join(ws.ingest, ".shelfstack"));
+    writeFileSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"), JSON.stringify({ maxIdBefore: 0, books: [{ name: "alpha.epub", sha256: sha256(a), size: a.length }] }));
+
+    const report = await ingestPass(ws.options(), { log: () => {}, env: {} });
+    expect(report.of("ingested").map((o) => o.name)).toEqual(["alpha.epub"]);
+    expect(Object.values(books(ws))).toEqual([sha256(a)]);
+    const check = calibredb(["check_library", "--library-path", ws.library, "--csv"]).split("\n").filter((l) => l.trim() && !l.startsWith("Vacuuming"));
+    expect(check).toEqual([]);
+    expect(existsSync(stray)).toBe(false);
+  });
+
   test("garbled state files (journal, owed scans) are ignored, never fatal, and the books still go in once", async () => {
     mkdirSync(join(ws.ingest, ".shelfstack"));
     writeFileSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"), "{\"maxIdBefore\": 0, \"books\": [");
