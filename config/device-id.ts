@@ -40,3 +40,24 @@ export function isValidDeviceId(id: string): boolean {
 export function canonicalDeviceId(id: string): string {
   return normalise(id).match(/.{7}/g)!.join("-");
 }
+
+/**
+ * The device ID of a certificate's SHA-256: base32 without padding (52 characters), a check
+ * character after each 13, shown as 8 groups of 7 — how Syncthing derives it from the DER bytes.
+ */
+export function deviceIdFromDigest(sha256: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let base32 = "";
+  for (const byte of sha256) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      base32 += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) base32 += ALPHABET[(value << (5 - bits)) & 31];
+  const checked = base32.match(/.{13}/g)!.map((block) => block + luhn32(block)).join("");
+  return canonicalDeviceId(checked);
+}

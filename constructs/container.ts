@@ -1,6 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
+import { Fn } from "cdktf";
 import type { SecretRef } from "../config/secret";
 import { RenderedFile } from "./rendered-file";
 import { Secrets, type OptionalSecret } from "./secrets";
@@ -24,6 +25,13 @@ export interface ConfigFileMount {
   /** Where the container reads it. */
   readonly containerPath: string;
   readonly file: RenderedFile;
+}
+
+/** A file that stays on the deploying machine until the deploy copies it in (a private key): never in the output or the state. */
+export interface LocalFileMount {
+  readonly containerPath: string;
+  /** Absolute, or starting with ~/ (expanded by Terraform on the deploying machine; compose reads the same path on the server). */
+  readonly localPath: string;
 }
 
 export interface HealthCheck {
@@ -54,6 +62,8 @@ export interface ContainerProps {
   readonly volumes?: readonly VolumeMount[];
   /** Rendered files the container reads (Terraform uploads them; compose bind-mounts them). */
   readonly configFiles?: readonly ConfigFileMount[];
+  /** Files uploaded from the deploying machine by path, so their content is in neither the output nor the Terraform state. */
+  readonly localFiles?: readonly LocalFileMount[];
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   /** @default - none (the image's own, if any) */
@@ -117,7 +127,7 @@ export class Container extends Construct {
       capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
       devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
-      upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
+      upload: uploads(props),
       healthcheck: hc && { ...healthCheckTimes(hc), startPeriod: healthCheckTimes(hc).start_period },
     });
   }
@@ -153,6 +163,7 @@ export class Container extends Construct {
     const volumes = [
       ...(p.volumes ?? []).map((v) => `${v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`),
       ...(p.configFiles ?? []).map((f) => `./${f.file.path}:${f.containerPath}:ro`),
+      ...(p.localFiles ?? []).map((f) => `${f.localPath}:${f.containerPath}:ro`),
     ];
     const hc = p.healthCheck;
     const service: Record<string, unknown> = {
@@ -173,6 +184,15 @@ export class Container extends Construct {
     };
     return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
   }
+}
+
+function uploads(props: ContainerProps) {
+  const all = [
+    ...(props.configFiles ?? []).map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
+    // `source` is read at apply time and, unlike `content`, never stored in the state.
+    ...(props.localFiles ?? []).map((f) => ({ file: f.containerPath, source: Fn.pathexpand(f.localPath) })),
+  ];
+  return all.length ? all : undefined;
 }
 
 /** Terraform reads `${…}` and `%{…}` in any string as its own template: a rendered file means them literally. */

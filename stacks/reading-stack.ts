@@ -17,6 +17,7 @@ import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
 import { Ingest } from "../constructs/ingest";
 import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
+import { serverIdentity } from "../config/syncthing-identity";
 
 export const STACK_NAME = "shelfstack";
 
@@ -101,6 +102,7 @@ export class ReadingStack extends TerraformStack {
         user: server.user,
         timezone: server.timezone,
         network,
+        identity: serverIdentity(config),
       });
     }
 

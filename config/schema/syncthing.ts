@@ -45,7 +45,21 @@ export const syncthingSchema = z
     enabled: z.boolean().default(true).describe("run Syncthing on the server and render each Android reader's config"),
     serverId: syncthingDeviceId
       .optional()
-      .describe("the server's own Syncthing device ID, made on its first start (README, Syncthing); then each reader's config lists the server"),
+      .describe("the server's own Syncthing device ID — written by `shelfstack init` / `shelfstack syncthing identity` (or read from the server after its first start); then each reader's config lists the server"),
+    identity: z
+      .object({
+        certificate: z
+          .string()
+          .min(1)
+          .describe("the server's public Syncthing certificate (its cert.pem), a path relative to stack.yaml; commit it"),
+        keyFile: z
+          .string()
+          .regex(/^(\/|~\/)/, { message: "write an absolute path or one starting with ~/ — the private key lives outside the repository, e.g. ~/.config/shelfstack/shelf-syncthing-key.pem" })
+          .describe("the certificate's private key (key.pem) on the machine that deploys, outside the repository; never commit it"),
+      })
+      .strict()
+      .optional()
+      .describe("the server's Syncthing key pair, made before the first deploy (`shelfstack syncthing identity`); placed in Syncthing's home before it starts. Without it Syncthing makes its own on first start"),
     apiKey: secret("SYNCTHING_API_KEY").describe("key of the server's Syncthing GUI/REST API (STGUIAPIKEY), which listens on 127.0.0.1 only"),
     folders: z
       .array(folderSchema)
@@ -53,4 +67,9 @@ export const syncthingSchema = z
       .describe("default: the library to each Android reader, and each reader's KOReader settings back to the server"),
   })
   .strict()
+  .superRefine((syncthing, ctx) => {
+    if (syncthing.identity && !syncthing.serverId) {
+      ctx.addIssue({ code: "custom", path: ["serverId"], message: "is required with syncthing.identity — write the device ID of its certificate (`shelfstack syncthing identity` printed it)" });
+    }
+  })
   .prefault({});

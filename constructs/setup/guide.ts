@@ -108,7 +108,7 @@ function syncthing(config: StackConfig, device: ResolvedDevice, index: number): 
   const folders = foldersForDevice(config, device.name);
   const serverId = server.deviceId
     ? `paste the server's ID ${code(server.deviceId)} (or scan the QR code below)`
-    : "paste the server's ID (not in stack.yaml yet: on the server, `docker logs syncthing 2>&1 | grep \"My ID\"`; put it under `syncthing.serverId` so this guide shows it)";
+    : "paste the server's ID (not in stack.yaml yet: run `shelfstack syncthing identity` before the first deploy and synth again so this guide shows it — or, once the server has started, `docker logs syncthing 2>&1 | grep \"My ID\"` and put it under `syncthing.serverId`)";
   return {
     title: "Books and statistics by Syncthing",
     steps: [

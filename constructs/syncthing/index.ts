@@ -5,6 +5,7 @@ import type { Container } from "../container";
 import type { PeerEntry } from "./config-xml";
 import { SyncthingInstance } from "./instance";
 import { SyncthingServer } from "./server";
+import type { ServerIdentity } from "../../config/syncthing-identity";
 
 export interface SyncthingProps {
   /** The resolved folders (config/syncthing-folders.ts): each carries both sides' modes. */
@@ -19,6 +20,8 @@ export interface SyncthingProps {
   readonly user: string;
   readonly timezone: string;
   readonly network: Container;
+  /** The server's declared key pair (syncthing.identity). */
+  readonly identity?: ServerIdentity;
 }
 
 const peer = (d: SyncthingDevice): PeerEntry | undefined => (d.deviceId ? { name: d.name, deviceId: d.deviceId, address: d.address } : undefined);
@@ -49,6 +52,7 @@ export class Syncthing extends Construct {
       user: props.user,
       timezone: props.timezone,
       network: props.network,
+      identity: props.identity,
     });
   }
 
@@ -88,7 +92,7 @@ export class Syncthing extends Construct {
       reader = new SyncthingInstance(this, `Device-${name}`, {
         dir: name,
         self: this.peerOf(name),
-        note: this.serverPeer ? undefined : "The server is not listed yet: set syncthing.serverId in stack.yaml once the server has started (README, Syncthing).",
+        note: this.serverPeer ? undefined : "The server is not listed yet: run `shelfstack syncthing identity` before the first deploy (or set syncthing.serverId once the server has started), then synth again (README, Syncthing).",
       });
       this.readers.set(name, reader);
     }

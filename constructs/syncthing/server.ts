@@ -6,6 +6,7 @@ import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";
 import { IMAGES } from "../images";
+import type { ServerIdentity } from "../../config/syncthing-identity";
 
 export interface SyncthingServerProps {
   /** The server instance's rendered config, with every folder already shared. */
@@ -19,6 +20,8 @@ export interface SyncthingServerProps {
   readonly timezone: string;
   /** The Tailscale sidecar: Syncthing listens in its namespace, so sync reaches the tailnet only. */
   readonly network: Container;
+  /** The server's declared key pair; without it Syncthing makes its own on first start. */
+  readonly identity?: ServerIdentity;
 }
 
 /** The server's Syncthing container. Folder roots are mounted at their own host paths, so config.xml's paths are the server's. */
@@ -32,10 +35,13 @@ export class SyncthingServer extends Construct {
     const [uid, gid] = props.user.split(":");
     const ignoreMount = (folderId: string) => `${MOUNT_DIR}/ignores/${folderId}.stignore`;
     const ignoreOf = new Map(instance.ignores.map((i) => [i.folder.id, i.file]));
+    const identityMount = { certificate: `${MOUNT_DIR}/identity/cert.pem`, key: `${MOUNT_DIR}/identity/key.pem` };
+    const certificate = props.identity && new RenderedFile(this, "Certificate", { path: "syncthing/server/cert.pem", content: props.identity.certificatePem });
     this.startScript = new RenderedFile(this, "StartScript", {
       path: "syncthing/server/start.sh",
       content: renderStartScript({
         folders: instance.folders.map((f) => ({ path: f.path, stignore: ignoreOf.has(f.id) ? ignoreMount(f.id) : undefined })),
+        identity: props.identity && identityMount,
       }),
     });
     this.container = new Container(this, "Container", {
@@ -57,7 +63,9 @@ export class SyncthingServer extends Construct {
         { containerPath: `${MOUNT_DIR}/config.xml`, file: instance.config },
         { containerPath: `${MOUNT_DIR}/start.sh`, file: this.startScript },
         ...instance.ignores.map((i) => ({ containerPath: ignoreMount(i.folder.id), file: i.file })),
+        ...(certificate ? [{ containerPath: identityMount.certificate, file: certificate }] : []),
       ],
+      localFiles: props.identity && [{ containerPath: identityMount.key, localPath: props.identity.keyFile }],
       entrypoint: ["/bin/sh", `${MOUNT_DIR}/start.sh`],
       healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.syncthingGui}/rest/noauth/health || exit 1`] },
       networkOf: props.network,
