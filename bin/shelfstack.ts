@@ -19,6 +19,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   synth: { summary: "write the Terraform JSON and every rendered file", load: cached("synth") },
   validate: { summary: "check stack.yaml without writing anything", load: cached("validate") },
   schema: { summary: "print the JSON Schema of stack.yaml (for editors)", load: cached("schema") },
+  init: { summary: "write a new stack.yaml (asks, or takes flags), .env.example, .gitignore and the server's Syncthing identity", load: bundled("init") },
+  syncthing: { summary: "make the server's Syncthing identity before the first deploy: shelfstack syncthing identity", load: bundled("syncthing") },
   policy: { summary: "run the tailnet policy's tests offline: shelfstack policy test [file]", load: cached("policy") },
   bootstrap: { summary: "set up Audiobookshelf (root user, libraries, API keys for the clients)", load: bundled("bootstrap") },
   snapshot: { summary: "integrity-checked git snapshot of the readers' KOReader statistics", load: bundled("snapshot") },
