@@ -170,6 +170,7 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
   if (values["no-backup"]) {
     if (values.koofr) throw new UsageError("give --koofr LOGIN or --no-backup, not both");
   } else if (values.koofr !== undefined) koofr = flagValue("koofr", values.koofr, (v) => problemWith(email, v));
+  else if (!prompter && !values.yes) throw new UsageError("--koofr LOGIN or --no-backup is needed: whether to back up the library to Koofr (or --yes for the default, a backup with the owner's login)");
   else if (!prompter || (await prompter.yesNo("Back up the library to Koofr (encrypted, nightly)?", true))) {
     koofr = prompter ? await prompter.ask("Your Koofr login", (v) => problemWith(email, v), owner) : owner;
   }
@@ -180,6 +181,7 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
     const fallback = defaultKeyFile(hostname);
     const checkKey = (v: string) => (/^(\/|~\/)/.test(v) ? undefined : "write an absolute path or one starting with ~/ (outside the repository)");
     if (values["key-file"] !== undefined) keyFile = flagValue("key-file", values["key-file"], checkKey);
+    else if (!prompter && !values.yes) throw new UsageError(`--key-file PATH or --no-identity is needed: where the server's Syncthing private key goes (or --yes for the default, ${fallback})`);
     else if (!prompter) keyFile = fallback;
     else if (await prompter.yesNo("Make the server's Syncthing identity now (the readers' configs are then complete from the first deploy)?", true)) {
       keyFile = await prompter.ask("Where to keep its private key (outside the repository)", checkKey, fallback);
