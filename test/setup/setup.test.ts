@@ -52,6 +52,7 @@ test("Palma: Tailscale, then each Syncthing folder with the path and type of the
   expect(palma).toContain("is `MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD`, as in stack.yaml");
   expect(palma).toContain("under *Addresses* write `tcp://shelf.tail1234.ts.net:22000`");
   expect(palma).toContain('docker logs syncthing 2>&1 | grep "My ID"');
+  expect(palma).toContain("run `shelfstack syncthing identity` before the first deploy and synth again");
   const folders = foldersForDevice(config, "palma");
   expect(folders.map((f) => [f.id, f.type])).toEqual([
     ["koreader-palma", "sendonly"],

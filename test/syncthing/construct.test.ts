@@ -64,7 +64,7 @@ describe("the server's Syncthing container", () => {
   });
 
   test("until syncthing.serverId is set, the Palma's config says why it lists no server", () => {
-    expect(files.get("syncthing/palma/config.xml")).toContain("<!-- The server is not listed yet: set syncthing.serverId in stack.yaml");
+    expect(files.get("syncthing/palma/config.xml")).toContain("<!-- The server is not listed yet: run `shelfstack syncthing identity` before the first deploy");
     expect(files.get("syncthing/server/config.xml")).not.toContain("not listed yet");
   });
 
