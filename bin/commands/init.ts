@@ -292,7 +292,7 @@ const init: Command = async (args) => {
 
   // Checked whole before anything is written: a stack.yaml that init writes always loads.
   // (The identity adds no secret variable; its certificate exists only once written.)
-  const draft = parseStack(stackYaml(answers), stackPath);
+  const draft = parseStack(stackYaml(answers), `${stackPath} (from your answers; nothing written)`);
   const env = envExample(draft, answers.keyFile);
   const identity = answers.keyFile ? await generateIdentity() : undefined;
   const text = stackYaml(answers, identity);
