@@ -63,6 +63,8 @@ syncthing:
     keyFile: ~/.config/shelfstack/shelf-syncthing-key.pem
 `);
     expect(() => parseStack(readFileSync(join(w.repo, "stack.yaml"), "utf8"))).not.toThrow();
+    // Nothing else anywhere: not even cdktf's output directory where init was run.
+    expect(readdirSync(w.root).sort()).toEqual(["home", "repo"]);
     expect(JSON.parse(readFileSync(join(w.repo, "stack.schema.json"), "utf8")).properties.syncthing).toBeDefined();
   });
 
@@ -138,6 +140,7 @@ describe("shelfstack init refuses bad input before writing anything", () => {
     expect(run.stderr).toContain(message.replace("<repo>", w.repo));
     expect(readdirSync(w.repo)).toEqual([]);
     expect(existsSync(join(w.home, ".config"))).toBe(false);
+    expect(readdirSync(w.root).sort()).toEqual(["home", "repo"]);
   });
 });
 
