@@ -33,6 +33,8 @@ export function renderStartScript(props: StartScriptProps): string {
     'chown "$PUID:$PGID" "$home" "$home/config.xml"',
     ...(props.identity
       ? [
+          // A compose bind mount of a missing file arrives as an empty directory: say what is missing.
+          `[ -f ${q(props.identity.key)} ] || { echo "the server's Syncthing private key is missing: copy the file named by syncthing.identity.keyFile to that path on this server" >&2; exit 1; }`,
           `cp ${q(props.identity.certificate)} "$home/cert.pem"`,
           `cp ${q(props.identity.key)} "$home/key.pem"`,
           'chmod 600 "$home/key.pem"',
