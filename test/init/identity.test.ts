@@ -6,9 +6,9 @@ import { shelfstack, tmp } from "../helpers/cli";
 import { describeWithTool } from "../helpers/tools";
 
 /** `syncthing --device-id` loads the key pair in a home and prints its ID (no network, no root). */
-function syncthingDeviceId(home: string): { status: number | null; id: string; stderr: string } {
+function syncthingDeviceId(home: string): { status: number | null; id: string; output: string } {
   const r = spawnSync("syncthing", [`--home=${home}`, "--device-id"], { encoding: "utf8" });
-  return { status: r.status, id: r.stdout.trim(), stderr: r.stderr };
+  return { status: r.status, id: r.stdout.trim(), output: `${r.stdout}${r.stderr}` };
 }
 
 describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 1.19.2)", "the device ID of a certificate, as Syncthing derives it", () => {
@@ -42,6 +42,6 @@ describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 
     copyFileSync(join(root, "b/key.pem"), join(root, "a/key.pem"));
     const r = syncthingDeviceId(join(root, "a"));
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("private key does not match public key");
+    expect(r.output).toContain("private key does not match public key");
   });
 });
