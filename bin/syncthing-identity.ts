@@ -1,6 +1,6 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it loaded first
 import { createPrivateKey, randomBytes, webcrypto } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
@@ -78,8 +78,4 @@ export function withIdentity(text: string, identity: Identity, keyFile: string):
   doc.setIn(["syncthing", "serverId"], identity.deviceId);
   doc.setIn(["syncthing", "identity"], doc.createNode({ certificate: CERTIFICATE_FILE, keyFile }));
   return doc.toString({ lineWidth: 0 });
-}
-
-export function readText(path: string): string {
-  return readFileSync(path, "utf8");
 }

@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadStack } from "../../config/load";
 import { parse, UsageError, type Command } from "../cli";
-import { defaultKeyFile, generateIdentity, readText, withIdentity, writeIdentityFiles } from "../syncthing-identity";
+import { defaultKeyFile, generateIdentity, withIdentity, writeIdentityFiles } from "../syncthing-identity";
 
 const HELP = `usage: shelfstack syncthing identity [-c stack.yaml] [--key-file PATH] [--replace]
 
@@ -32,7 +32,7 @@ const syncthing: Command = async (args) => {
   if (!/^(\/|~\/)/.test(keyFile)) throw new UsageError(`--key-file ${keyFile}: write an absolute path or one starting with ~/ (the key lives outside the repository)`);
   const identity = await generateIdentity();
   writeIdentityFiles(identity, dirname(resolve(file)), keyFile);
-  writeFileSync(file, withIdentity(readText(file), identity, keyFile));
+  writeFileSync(file, withIdentity(readFileSync(file, "utf8"), identity, keyFile));
   console.log(`server Syncthing device ID: ${identity.deviceId}`);
   console.error(`wrote ${keyFile} (the private key: keep it, never commit it), syncthing-server-cert.pem and ${file}; synth again`);
   return 0;
