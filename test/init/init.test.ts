@@ -214,6 +214,20 @@ describe("shelfstack syncthing identity, for an existing stack", () => {
     expect(treeHash(w.root)).toBe(before);
   });
 
+  test("refuses to change a server ID the server made itself, unless told to", () => {
+    const g = workspace();
+    mkdirSync(g.repo);
+    const serverMade = deviceIdFromDigest(new Uint8Array(32).fill(9));
+    const text = `${readFileSync(join(__dirname, "../../examples/stack.yaml"), "utf8")}syncthing:\n  serverId: ${serverMade}\n`;
+    writeFileSync(join(g.repo, "stack.yaml"), text);
+    const run = shelfstack(["syncthing", "identity"], { cwd: g.repo, env: g.env });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`already names the server's ID (${serverMade})`);
+    expect(readdirSync(g.repo)).toEqual(["stack.yaml"]);
+    expect(shelfstack(["syncthing", "identity", "--replace"], { cwd: g.repo, env: g.env }).status).toBe(0);
+    expect(readFileSync(join(g.repo, "stack.yaml"), "utf8")).not.toContain(serverMade);
+  });
+
   test("synth refuses a serverId that is not the certificate's, naming the field and its line", () => {
     const text = readFileSync(stack(), "utf8");
     const someOtherServer = deviceIdFromDigest(new Uint8Array(32).fill(7));
