@@ -14,8 +14,8 @@ each reader's config.xml and SETUP.md with the server in them:
     ~/.config/shelfstack/<hostname>-syncthing-key.pem, mode 0600: keep it, never commit it);
   - syncthing.serverId and syncthing.identity in stack.yaml.
 The deploy puts both in the server's Syncthing home before Syncthing starts.
-  --replace   make a new identity although stack.yaml has one (every reader must then import
-              its new config.xml)`;
+  --replace   make a new identity although stack.yaml has one or names the server's ID (the
+              server's ID changes: every reader must then re-add the server)`;
 
 const syncthing: Command = async (args) => {
   const { values, positionals } = parse(args, { config: { type: "string", short: "c" }, "key-file": { type: "string" }, replace: { type: "boolean" } }, HELP);
