@@ -19,12 +19,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   synth: { summary: "write the Terraform JSON and every rendered file", load: cached("synth") },
   validate: { summary: "check stack.yaml without writing anything", load: cached("validate") },
   schema: { summary: "print the JSON Schema of stack.yaml (for editors)", load: cached("schema") },
+  env: { summary: "list the secret variables this stack needs, what each is for, which are set", load: cached("env") },
   policy: { summary: "run the tailnet policy's tests offline: shelfstack policy test [file]", load: cached("policy") },
   bootstrap: { summary: "set up Audiobookshelf (root user, libraries, API keys for the clients)", load: bundled("bootstrap") },
   snapshot: { summary: "integrity-checked git snapshot of the readers' KOReader statistics", load: bundled("snapshot") },
   backup: { summary: "encrypted backup of the library to Koofr (rclone sync + cryptcheck)", load: bundled("backup") },
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
   etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
+  sql: { summary: "query the ETL's warehouse (embedded or Postgres), read-only", load: bundled("sql") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 
