@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { CLI, tmp } from "../helpers/cli";
@@ -71,5 +71,21 @@ describe("shelfstack sql: the embedded warehouse", () => {
     const r = run(["sql", "--database", missing, "SELECT 1"]);
     expect([r.status, r.stderr]).toEqual([1, expect.stringContaining("`shelfstack etl` creates it")]);
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("a folder the user may not write", () => {
+  const asNobody = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
+  test("is one line that says why and what to do, exit 1, not an internal error", () => {
+    const dir = tmp();
+    chmodSync(dir, 0o755);
+    const locked = join(dir, "locked");
+    mkdirSync(locked, { mode: 0o555 });
+    // As root (CI), as an ordinary user: root may write anywhere.
+    const cmd = [...asNobody, process.execPath, CLI, "snapshot", "--repo", join(locked, "repo")];
+    const r = spawnSync(cmd[0], cmd.slice(1), { cwd: dir, env: { PATH: process.env.PATH }, encoding: "utf8" });
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stderr).toContain(`${join(locked, "repo")} is not yours to write (permission denied)`);
+    expect(r.status).toBe(1);
   });
 });
