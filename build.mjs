@@ -1,5 +1,5 @@
 // Bundles the CLI and the cdktf app so `shelfstack synth` starts without compiling TypeScript.
-import { cpSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 // One bundle per command, loaded by the dispatcher only when called.
@@ -34,3 +34,6 @@ await build({
 // The ETL's SQL migrations ship beside the bundles (runtimes/jobs/etl/migrate.ts looks there).
 rmSync("dist/etl-migrations", { recursive: true, force: true });
 cpSync("runtimes/jobs/etl/migrations", "dist/etl-migrations", { recursive: true });
+
+// The package's bin: `npm link` links it once, so every later build must keep it executable.
+chmodSync("dist/shelfstack.js", 0o755);

@@ -6,7 +6,8 @@ import { buildApp } from "./stacks/synth";
 import { loadFromArgs, failure } from "./bin/cli";
 
 try {
-  buildApp(loadFromArgs(process.env.STACK_FILE)).app.synth();
+  // Which stack.yaml, on stdout: cdktf shows the app's stderr as [ERROR].
+  buildApp(loadFromArgs(process.env.STACK_FILE, false, console.log)).app.synth();
 } catch (error) {
   process.exit(failure(error));
 }

@@ -75,15 +75,18 @@ export default async function bench() {
     };
     const batchTimes = [];
     const ingestTimes = [];
+    // Each round takes a while (Calibre starts Qt): say where it is, so minutes of quiet never look like a hang.
     for (let round = 1; round <= ROUNDS; round++) {
       batchTimes.push(runBatch(`batch-${round}`));
       ingestTimes.push(runIngest(`ingest-${round}`));
+      console.log(`  round ${round}/${ROUNDS}: batched ${batchTimes.at(-1).toFixed(1)} s, ingest ${ingestTimes.at(-1).toFixed(1)} s`);
     }
     const ingestTime = Math.min(...ingestTimes);
     const batchTime = Math.min(...batchTimes);
 
     const single = drop("single");
     let singleTime = 0;
+    console.log(`  one calibredb process per book, ${BOOKS} books…`);
     for (const file of single.files) singleTime += timedCalibredb(["add", "--library-path", single.library, "--", file]);
 
     const perBook = (t) => `${(t / BOOKS).toFixed(3)} s/book (${t.toFixed(1)} s)`;

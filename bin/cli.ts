@@ -32,23 +32,23 @@ export function examplePath(): string {
 }
 
 /**
- * `-c file`, else ./stack.yaml, else the bundled example. Says which on stderr, since an
- * unexpected source is the first thing to rule out when output looks wrong.
+ * `-c file`, else ./stack.yaml, else the bundled example. Says which (on stderr unless `say` is
+ * given), since an unexpected source is the first thing to rule out when output looks wrong.
  */
-export function stackFile(explicit: string | undefined, quiet = false): string {
+export function stackFile(explicit: string | undefined, quiet = false, say: (line: string) => void = console.error): string {
   if (explicit) {
     if (!existsSync(explicit)) throw new UsageError(`${explicit}: no such file`);
     return explicit;
   }
   if (existsSync("stack.yaml")) {
-    if (!quiet) console.error("using ./stack.yaml");
+    if (!quiet) say("using ./stack.yaml");
     return "stack.yaml";
   }
   const example = examplePath();
-  if (!quiet) console.error(`no ./stack.yaml here — using the bundled example (${example})`);
+  if (!quiet) say(`no ./stack.yaml here — using the bundled example (${example})`);
   return example;
 }
 
-export function loadFromArgs(explicit: string | undefined, quiet = false): StackConfig {
-  return loadStack(stackFile(explicit, quiet));
+export function loadFromArgs(explicit: string | undefined, quiet = false, say?: (line: string) => void): StackConfig {
+  return loadStack(stackFile(explicit, quiet, say));
 }

@@ -21,12 +21,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   schema: { summary: "print the JSON Schema of stack.yaml (for editors)", load: cached("schema") },
   init: { summary: "write a new stack.yaml (asks, or takes flags), .env.example, .gitignore and the server's Syncthing identity", load: bundled("init") },
   syncthing: { summary: "make the server's Syncthing identity before the first deploy: shelfstack syncthing identity", load: bundled("syncthing") },
+  env: { summary: "list the secret variables this stack needs, what each is for, which are set", load: cached("env") },
   policy: { summary: "run the tailnet policy's tests offline: shelfstack policy test [file]", load: cached("policy") },
   bootstrap: { summary: "set up Audiobookshelf (root user, libraries, API keys for the clients)", load: bundled("bootstrap") },
   snapshot: { summary: "integrity-checked git snapshot of the readers' KOReader statistics", load: bundled("snapshot") },
   backup: { summary: "encrypted backup of the library to Koofr (rclone sync + cryptcheck)", load: bundled("backup") },
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
   etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
+  sql: { summary: "query the ETL's warehouse (embedded or Postgres), read-only", load: bundled("sql") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 

@@ -57,7 +57,11 @@ export interface SyncthingFolder {
   readonly source?: number;
 }
 
-/** A Syncthing peer and the one address others dial it at (its tailnet name, see README). */
+/**
+ * A Syncthing peer and where others dial it: the server at its tailnet name; a reader at
+ * `dynamic`, which with discovery off means nowhere — the reader dials the server, the server
+ * never dials a reader (the tailnet policy would drop it anyway).
+ */
 export interface SyncthingDevice {
   readonly name: string;
   /** Canonical device ID; the server's is known only once `syncthing.serverId` is set. */
@@ -117,7 +121,7 @@ export function syncthingDevices(config: StackConfig): { server: SyncthingDevice
   };
   const devices = config.devices
     .filter((d) => d.syncthingId && d.kind !== "ios")
-    .map((d) => ({ name: d.name, deviceId: canonicalDeviceId(d.syncthingId!), address: `tcp://${d.tailnetName}.${tailnet}:${SYNC_PORT}` }))
+    .map((d) => ({ name: d.name, deviceId: canonicalDeviceId(d.syncthingId!), address: "dynamic" }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return { server, devices };
 }

@@ -9,7 +9,7 @@ files deleted or replaced on the server moved to deleted/<date>_<time>/<folder> 
 remote; then \`rclone cryptcheck\` of every folder. Passwords come from the environment variables
 stack.yaml names and are obscured at start; rclone.conf holds none.
 
-  --rclone-config  the rendered rclone.conf (default: $RCLONE_CONFIG, else out/rclone/rclone.conf)
+  --rclone-config  the rendered rclone.conf (default: $RCLONE_CONFIG, else cdktf.out/rclone/rclone.conf)
 
 Exit 0: every folder synced and checked. 1: a folder failed (one line why; the others still ran),
 or a secret is missing. 2: a bug.`;
@@ -17,7 +17,7 @@ or a secret is missing. 2: a bug.`;
 const backup: Command = async (args) => {
   const { values } = parse(args, { config: { type: "string", short: "c" }, "rclone-config": { type: "string" } }, HELP);
   const config = loadFromArgs(values.config);
-  const rcloneConfig = values["rclone-config"] ?? process.env.RCLONE_CONFIG ?? "out/rclone/rclone.conf";
+  const rcloneConfig = values["rclone-config"] ?? process.env.RCLONE_CONFIG ?? "cdktf.out/rclone/rclone.conf";
   try {
     const result = await runBackup({ config, rcloneConfig, log: (line) => console.error(line) });
     for (const f of result.folders) {

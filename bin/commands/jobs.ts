@@ -1,5 +1,5 @@
 import { EXIT, parse, stackFile, UsageError, type Command } from "../cli";
-import { timestamped } from "../../runtimes/jobs/log";
+import { inZone, timestamped } from "../../runtimes/jobs/log";
 import { CrontabError } from "../../runtimes/jobs/crontab";
 import { UnknownJobError } from "../../runtimes/jobs/scheduler";
 import { createService } from "../../runtimes/jobs/service";
@@ -10,7 +10,7 @@ The jobs runtime's scheduler (the jobs container runs the same thing): runs the 
 each job as \`shelfstack <job>\` in its own process, never two runs of one job at once; a log line
 per start and end, and a status file per job (<status dir>/<job>.json).
 
-  --crontab     the rendered crontab (default: $SHELFSTACK_CRONTAB, else out/cron/crontab)
+  --crontab     the rendered crontab (default: $SHELFSTACK_CRONTAB, else cdktf.out/cron/crontab)
   --status-dir  where status files go (default: <server.paths.appdata>/jobs/status)
   --list        print each crontab line's job and next run, then exit
   --run <job>   run one job now as the scheduler would (status file, log), then exit with its result`;
@@ -26,7 +26,7 @@ const jobs: Command = async (args) => {
     try {
       return createService({
         configPath: stackFile(values.config, true),
-        crontabPath: values.crontab ?? process.env.SHELFSTACK_CRONTAB ?? "out/cron/crontab",
+        crontabPath: values.crontab ?? process.env.SHELFSTACK_CRONTAB ?? "cdktf.out/cron/crontab",
         statusDir: values["status-dir"],
         log: timestamped(),
       });
@@ -37,8 +37,10 @@ const jobs: Command = async (args) => {
   })();
   const { scheduler } = service;
   if (values.list) {
+    // In the crontab's own zone (server.timezone), as its schedules are read.
+    const zone = service.crontab.timezone;
     for (const { entry, next } of scheduler.nextRuns()) {
-      console.log(`${entry.job.padEnd(10)} ${entry.schedule.padEnd(14)} ${next ? `next ${next.toISOString()}` : "at start"}`);
+      console.log(`${entry.job.padEnd(10)} ${entry.schedule.padEnd(14)} ${next ? `next ${inZone(next, zone)}` : "at start"}`);
     }
     return EXIT.ok;
   }

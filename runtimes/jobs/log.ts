@@ -13,3 +13,13 @@ export function duration(ms: number): string {
   if (m < 60) return `${m} min ${Math.round(s % 60)} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** 2026-12-02 02:30 Europe/Berlin: a moment as the crontab means it, in its own zone (UTC when it sets none). */
+export function inZone(date: Date, timeZone = "UTC"): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadStack } from "../../config/load";
 import type { StackConfig } from "../../config/resolve";
-import { CrontabError, parseCrontab } from "./crontab";
+import { type Crontab, CrontabError, parseCrontab } from "./crontab";
 import type { Log } from "./log";
 import { cliLauncher, JOBS } from "./registry";
 import { Scheduler } from "./scheduler";
@@ -27,7 +27,7 @@ export interface ServiceOptions {
  * the crontab parsed and checked against the registry, each job run through the shelfstack CLI
  * with that same stack.yaml. Throws (StackError, CrontabError, UnknownJobError) before anything runs.
  */
-export function createService(options: ServiceOptions): { config: StackConfig; scheduler: Scheduler } {
+export function createService(options: ServiceOptions): { config: StackConfig; crontab: Crontab; scheduler: Scheduler } {
   const config = loadStack(options.configPath);
   if (!existsSync(options.crontabPath)) throw new CrontabError(`no crontab at ${options.crontabPath} — synth writes it to <out>/cron/crontab`);
   const crontab = parseCrontab(readFileSync(options.crontabPath, "utf8"), options.crontabPath);
@@ -39,5 +39,5 @@ export function createService(options: ServiceOptions): { config: StackConfig; s
     cwd: dirname(resolve(options.configPath)),
     log: options.log,
   });
-  return { config, scheduler };
+  return { config, crontab, scheduler };
 }

@@ -8,7 +8,7 @@ import { Container } from "../../constructs/container";
 import { RenderedFile } from "../../constructs/rendered-file";
 import { ReadingStack } from "../../stacks/reading-stack";
 import { EXAMPLE } from "../helpers/cli";
-import { describeWithTool } from "../helpers/tools";
+import { describeWhen } from "../helpers/tools";
 import { Sandbox, sandboxProblem } from "./syncthing-process";
 
 const stack = new ReadingStack(Testing.app(), "shelfstack", loadStack(EXAMPLE));
@@ -76,13 +76,11 @@ describe("the server's Syncthing container", () => {
   });
 });
 
-describeWithTool("unshare", "util-linux; run as root", "the start script, run against the rendered files", () => {
+describeWhen(sandboxProblem(), "the start script, run against the rendered files", () => {
   let sandbox: Sandbox;
   let entrypointLog: string;
 
   beforeAll(() => {
-    const problem = sandboxProblem();
-    if (problem) throw new Error(problem);
     sandbox = new Sandbox("shelfstack-ststart-");
     // What the container sees: each rendered file where Terraform uploads it (compose mounts the same paths).
     for (const f of server.props.configFiles ?? []) {

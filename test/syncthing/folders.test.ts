@@ -72,10 +72,10 @@ describe("the folder model (config/syncthing-folders.ts)", () => {
     });
   });
 
-  test("devices: tailnet addresses; the server's ID only when set", () => {
+  test("devices: the server at its tailnet address, readers dial it (dynamic); the server's ID only when set", () => {
     expect(syncthingDevices(stack())).toEqual({
       server: { name: "shelf", deviceId: undefined, address: "tcp://shelf.tail1234.ts.net:22000" },
-      devices: [{ name: "palma", deviceId: PALMA, address: "tcp://palma.tail1234.ts.net:22000" }],
+      devices: [{ name: "palma", deviceId: PALMA, address: "dynamic" }],
     });
     expect(syncthingDevices(stack("", `  serverId: ${BOOX.replace(/-/g, "")}\n`)).server.deviceId).toBe(BOOX);
   });

@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { parseStack } from "../../config/load";
 import { synthesize } from "../../stacks/synth";
 import { EXAMPLE, tmp } from "../helpers/cli";
-import { describeWithTool } from "../helpers/tools";
-import { freePort, generate, Sandbox, sandboxProblem, SyncthingProcess } from "./syncthing-process";
+import { describeWhen } from "../helpers/tools";
+import { freePort, generate, Sandbox, syncthingProblem, SyncthingProcess } from "./syncthing-process";
 
 /**
  * The folder modes and ignore patterns at work between two real Syncthings: the server and the
@@ -26,7 +26,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, seco
   throw new Error(`timed out waiting until ${what}`);
 }
 
-describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 1.19.2)", "the server and the Palma syncing with the rendered configs", () => {
+describeWhen(syncthingProblem(), "the server and the Palma syncing with the rendered configs", () => {
   const server = new Sandbox("shelfstack-stsrv-");
   const palma = new Sandbox("shelfstack-stpalma-");
   let st: { server: SyncthingProcess; palma: SyncthingProcess } | undefined;
@@ -44,8 +44,6 @@ describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 
   };
 
   beforeAll(async () => {
-    const problem = sandboxProblem();
-    if (problem) throw new Error(problem);
     const serverId = generate(server);
     const palmaId = generate(palma);
     out = tmp();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hasTool } from "../helpers/tools";
 
 const SANDBOX = join(__dirname, "sandbox.sh");
 /** Syncthing's home inside the sandbox. */
@@ -34,7 +35,13 @@ export class Sandbox {
 /** The sandbox works only where a private mount namespace can be made (root; CI runs as root). */
 export function sandboxProblem(): string | undefined {
   const r = spawnSync("unshare", ["-m", "--propagation", "private", "true"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : `unshare -m failed (${(r.stderr || r.error?.message || "").trim()}) — run the tests as root, as CI does`;
+  return r.status === 0 ? undefined : `needs root for a private mount namespace (unshare -m: ${(r.stderr || r.error?.message || "").trim()})`;
+}
+
+/** What a real-Syncthing suite lacks here, if anything: the program, or the sandbox it runs in. */
+export function syncthingProblem(): string | undefined {
+  if (!hasTool("syncthing")) return "syncthing is not installed (apt-get install syncthing; Debian bookworm ships 1.19.2)";
+  return sandboxProblem();
 }
 
 /** `syncthing generate` into the sandbox's home: a fresh key pair; returns its device ID. */

@@ -3,15 +3,20 @@ import { AbsHttpError, type AbsApi, type AbsStatus } from "./abs-api";
 
 export class NotReachableError extends Error {}
 
+const PROGRESS_MS = 15_000;
+
 /**
  * Asks `GET /status` until Audiobookshelf answers, backing off from 0.25 s to 5 s between tries.
  * Refused connections, timeouts and 5xx mean "still starting"; a 4xx means something else
  * answers at that address, which waiting won't fix.
  */
-export async function waitForServer(api: AbsApi, timeoutSeconds: number, log: (line: string) => void): Promise<AbsStatus> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+export async function waitForServer(api: AbsApi, timeoutSeconds: number, log: (line: string) => void, progressMs = PROGRESS_MS): Promise<AbsStatus> {
+  const started = Date.now();
+  const deadline = started + timeoutSeconds * 1000;
   let delay = 250;
   let said = false;
+  // A line every progressMs while it waits, so a slow first start never looks like a hang.
+  let nextProgress = started + progressMs;
   for (;;) {
     let reason: string;
     try {
@@ -28,6 +33,10 @@ export async function waitForServer(api: AbsApi, timeoutSeconds: number, log: (l
       throw new NotReachableError(`Audiobookshelf did not answer within ${timeoutSeconds} s (last: ${reason})`);
     }
     if (!said) log(`waiting for Audiobookshelf to answer (${reason})`);
+    else if (Date.now() >= nextProgress) {
+      log(`still waiting for Audiobookshelf: ${Math.round((Date.now() - started) / 1000)} s of ${timeoutSeconds} s (${reason})`);
+      nextProgress += progressMs;
+    }
     said = true;
     await sleep(delay);
     delay = Math.min(delay * 2, 5000);
