@@ -69,8 +69,15 @@ export const tailnetSchema = z
     apiKey: secret("TAILSCALE_API_KEY").describe("Tailscale API key (auth: api-key)"),
     oauthClientId: secret("TAILSCALE_OAUTH_CLIENT_ID").describe("OAuth client ID (auth: oauth-client)"),
     oauthClientSecret: secret("TAILSCALE_OAUTH_CLIENT_SECRET").describe("OAuth client secret (auth: oauth-client)"),
-    // Terraform owns the whole tailnet policy: anything else the tailnet needs goes into the extras.
-    // Rules and tests follow the generated ones, and the generated tests must still pass.
+    basePolicy: z
+      .string()
+      .min(1)
+      .regex(/\.(hujson|json)$/, { message: "name the policy file, e.g. ./tailnet-policy.hujson" })
+      .optional()
+      .describe(
+        "your own tailnet policy file (HuJSON, relative to stack.yaml): kept as it is, with the library's entries merged in; see `shelfstack policy import`",
+      ),
+    // Rules and tests follow the generated ones (and basePolicy's own), and every test must still pass.
     extraAcls: z.array(aclRuleSchema).default([]).describe("more policy rules (acls entries), after the generated ones"),
     extraTests: z.array(policyTestSchema).default([]).describe("more policy tests, run with the generated ones"),
     extraGroups: z
