@@ -150,6 +150,21 @@ function checkDefinitions(policy: TailnetPolicy, problems: PolicyProblem[]): voi
       if (typeof check === "string") problems.push({ where: `postures["${name}"][${i}]`, message: check });
     });
   }
+  // Other sections name groups, tags, hosts and ipsets too; Tailscale refuses undefined ones there as well.
+  const named = (where: string, list: unknown) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((text, j) => {
+      if (typeof text !== "string") return;
+      const missing = undefinedReference(parseSelector(text), policy);
+      if (missing) problems.push({ where: `${where}[${j}]`, message: missing });
+    });
+  };
+  const approvers = (policy.autoApprovers ?? {}) as { routes?: Record<string, unknown>; exitNode?: unknown; services?: Record<string, unknown> };
+  for (const [route, list] of Object.entries(approvers.routes ?? {})) named(`autoApprovers.routes["${route}"]`, list);
+  named("autoApprovers.exitNode", approvers.exitNode);
+  for (const [service, list] of Object.entries(approvers.services ?? {})) named(`autoApprovers.services["${service}"]`, list);
+  ((policy.nodeAttrs ?? []) as { target?: unknown }[]).forEach((attr, i) => named(`nodeAttrs[${i}].target`, attr?.target));
+  for (const [tag, owners] of Object.entries(policy.tagOwners ?? {})) named(`tagOwners["${tag}"]`, owners);
   const rules = [...(policy.acls ?? []).map((r, i) => [`acls[${i}]`, r.srcPosture] as const), ...(policy.grants ?? []).map((g, i) => [`grants[${i}]`, g.srcPosture] as const)];
   for (const [where, postures] of [...rules, ["defaultSrcPosture", policy.defaultSrcPosture] as const]) {
     for (const p of postures ?? []) if (!policy.postures?.[p]) problems.push({ where, message: `posture ${p} is not defined in postures` });

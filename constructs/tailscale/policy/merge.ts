@@ -124,13 +124,15 @@ export function mergeIntoBase(base: BasePolicy, ours: TailnetPolicy, notes: Note
     added.push(...missing);
   }
   let text = base.text;
-  for (const edit of [...edits].sort((a, b) => b.at - a.at)) text = text.slice(0, edit.at) + edit.text + text.slice(edit.at);
+  // From the end, so earlier offsets hold; of two edits at one offset the first listed ends up first.
+  const order = edits.map((edit, seq) => ({ edit, seq })).sort((a, b) => b.edit.at - a.edit.at || b.seq - a.seq);
+  for (const { edit } of order) text = text.slice(0, edit.at) + edit.text + text.slice(edit.at);
   const comments = countComments(base.text);
   const lead = header.map((h) => `// ${h}`.trimEnd()).join("\n");
   text = `${lead}\n${text.endsWith("\n") ? text : `${text}\n`}`;
   return {
     text,
-    policy: parseHujson(text) as TailnetPolicy,
+    policy: parseMerged(text),
     baseCounts: { acls: theirs.acls?.length ?? 0, tests: theirs.tests?.length ?? 0 },
     kept,
     extended,
@@ -158,4 +160,13 @@ function appendTo(text: string, node: HujsonNode, block: string, depth: number):
   if (lineStart > node.start && text.slice(lineStart, close).trim() === "") edits.push({ at: lineStart, text: block });
   else edits.push({ at: close, text: `\n${block}${pad(depth - 1)}` });
   return edits;
+}
+
+function parseMerged(text: string): TailnetPolicy {
+  try {
+    return parseHujson(text) as TailnetPolicy;
+  } catch (error) {
+    if (process.env.SHELFSTACK_DEBUG_MERGE) console.error(text);
+    throw error;
+  }
 }
