@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { loadFromArgs, parse, stackFile, UsageError, type Command } from "../cli";
+import { examplePath, loadFromArgs, parse, stackFile, UsageError, type Command } from "../cli";
 import { locateProblems, StackError } from "../../config/load";
 import { evaluatePolicy, type Evaluation } from "../../constructs/tailscale/policy/evaluate";
-import { generatePolicy, policyPropsFromConfig, type GeneratedPolicy } from "../../constructs/tailscale/policy/generate";
+import { commentNote, generatePolicy, policyPropsFromConfig, type GeneratedPolicy } from "../../constructs/tailscale/policy/generate";
 import { HujsonError, parseHujson } from "../../constructs/tailscale/policy/hujson";
 import { BasePolicyError, readBasePolicy } from "../../constructs/tailscale/policy/merge";
 import { describeSource, formatEvaluation, table } from "../../constructs/tailscale/policy/report";
@@ -82,7 +82,9 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
   if (extra.length) throw new UsageError(`one policy file, got ${[file, ...extra].join(" ")}`);
   const text = readText(file);
   const stack = stackFile(config, true);
-  const relativeName = relative(dirname(resolve(stack)), resolve(file)) || file;
+  const bundled = resolve(stack) === resolve(examplePath());
+  // Without a stack.yaml of its own the user's will sit in the working directory.
+  const relativeName = relative(bundled ? process.cwd() : dirname(resolve(stack)), resolve(file)) || file;
   const name = relativeName.startsWith(".") || relativeName.startsWith("/") ? relativeName : `./${relativeName}`;
   let base: TailnetPolicy;
   try {
@@ -113,10 +115,10 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
   out.push(`\nKept byte for byte (shelfstack never touches them):\n  ${summary.kept.map(counted).join(", ") || "(none)"}`);
   out.push(`Kept, with shelfstack's entries added after the file's own:\n  ${summary.extended.map(counted).join(", ") || "(none)"}`);
   if (summary.added.length) out.push(`Added by shelfstack (the file has none):\n  ${summary.added.join(", ")}`);
-  out.push(`Comments: all ${summary.comments} stay where they are.`);
+  out.push(`Comments: ${commentNote(summary.comments)}.`);
   const ours = generatePolicy(policyPropsFromConfig({ ...loaded, tailnet: { ...loaded.tailnet, basePolicy: undefined } })).policy;
   out.push(
-    `\nshelfstack adds (from ${stack}):\n` +
+    `\nshelfstack adds (from ${bundled ? "the bundled example stack.yaml" : stack}):\n` +
       ["groups", "tagOwners", "postures", "hosts"]
         .filter((k) => ours[k] && Object.keys(ours[k] as object).length)
         .map((k) => `  ${k}: ${Object.keys(ours[k] as object).join(", ")}`)
@@ -136,7 +138,7 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
   }
   out.push(`\nThe merged policy passes offline: ${formatEvaluation(evaluation)}.`);
   out.push(
-    `\nNext: in ${stack} set\n  tailnet:\n    basePolicy: ${name}\n    overwriteExistingPolicy: true   # for the first apply: the merged policy keeps all of ${file}\n` +
+    `\nNext: in ${bundled ? "your stack.yaml" : stack} set\n  tailnet:\n    basePolicy: ${name}\n    overwriteExistingPolicy: true   # for the first apply: the merged policy keeps all of ${file}\n` +
       `and keep ${file} in the same repository; edit it there from now on, not in the admin console.`,
   );
   console.log(out.join("\n"));

@@ -24,7 +24,9 @@ export function parseHujson(text: string): unknown {
     const message = (error as Error).message;
     const at = /position (\d+)/.exec(message);
     const { line, column } = position(text, at ? Number(at[1]) : text.length);
-    throw new HujsonError(message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, ""), line, column);
+    // Newer Node quotes the text itself in the message: keep only what went wrong.
+    const what = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "").replace(/, ".*" is not valid JSON$/s, "");
+    throw new HujsonError(what, line, column);
   }
 }
 
