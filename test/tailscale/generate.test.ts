@@ -27,6 +27,19 @@ describe("the generated policy", () => {
     expect(parseHujson(generated.text)).toEqual(JSON.parse(JSON.stringify(generated.policy)));
   });
 
+  test.each([
+    ["the example", example],
+    ["a stack with several readers", several],
+  ])("%s: every generated test is of a form Tailscale accepts (one tag and one port per destination)", (_, generated) => {
+    const tests = generated.policy.tests!;
+    expect(tests.length).toBeGreaterThan(2);
+    for (const t of tests) {
+      for (const dst of [...(t.accept ?? []), ...(t.deny ?? [])]) expect(dst).toMatch(/^tag:[a-z0-9-]+:\d{1,5}$/);
+      expect(t.src).toMatch(/^[^@\s]+@[^@\s]+$/);
+    }
+    expect(evaluatePolicy(generated.policy).problems).toEqual([]);
+  });
+
   test("the example: HTTPS for the reader's devices, Syncthing for the Android reader only, nothing else", () => {
     const { policy } = example;
     expect(policy.groups).toEqual({ "group:shelfstack-readers": ["alice@example.com"], "group:shelfstack-syncthing": ["alice@example.com"] });
