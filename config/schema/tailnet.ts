@@ -10,7 +10,12 @@ const destination = z.string().regex(/^\S+:(\*|\d+(-\d+)?(,\d+(-\d+)?)*)$/, {
   message: "write host:ports, e.g. tag:nas:22, group:family:80,443 or *:*",
 });
 /** host:port as a test writes it: one port number. */
-const testDestination = z.string().regex(/^\S+:\d+$/, { message: "write host:port with one port number, e.g. tag:nas:22" });
+const testDestination = z
+  .string()
+  .regex(/^\S+:\d+$/, { message: "write host:port with one port number, e.g. tag:nas:22" })
+  .refine((v) => !/^(\*|group:|autogroup:)|@|\//.test(v.replace(/:\d+$/, "")), {
+    message: "a test destination is one host: a tag, a host alias of one address or an IP, e.g. tag:nas:22 (Tailscale refuses users, groups, autogroups, * and prefixes)",
+  });
 
 /** An ACL rule of the policy file (tailscale.com/kb/1337/policy-syntax#acls). */
 export const aclRuleSchema = z

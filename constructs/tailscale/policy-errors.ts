@@ -25,6 +25,8 @@ export function policyProblems(evaluation: Evaluation, generated: GeneratedPolic
       if (base && index < (m[1] === "acls" ? base.acls : base.tests)) return { path: "tailnet.basePolicy", inBase: `${base.file} ${where}` };
       return undefined;
     }
+    const named = /^(?:groups|tagOwners|postures|hosts)\["([^"]+)"\]/.exec(where);
+    if (base && named && base.names.has(named[1])) return { path: "tailnet.basePolicy", inBase: `${base.file} ${where}` };
     // Everything else of the merged policy (grants, ssh, sshTests, nodeAttrs, …) is the base file's own.
     if (base && !/^(groups|tagOwners|postures|hosts|offline check)/.test(where)) return { path: "tailnet.basePolicy", inBase: `${base.file} ${where}` };
     return undefined;

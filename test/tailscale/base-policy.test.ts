@@ -129,6 +129,16 @@ describe("refusals", () => {
     ]);
   });
 
+  test("a problem in the file's own definitions is named as the file's, not as a shelfstack bug", () => {
+    const text = read("ssh.hujson").replace('"group:admins": ["alice@example.com"]', '"group:admins": ["group:family"]');
+    const generated = merged("ssh.hujson", text);
+    const { problems, internal } = policyProblems(evaluatePolicy(generated.policy, { offlineTests: generated.offlineTests }), generated);
+    expect(internal).toEqual([]);
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toContainEqual(
+      expect.stringMatching(/^tailnet\.basePolicy: \.\/ssh\.hujson groups\["group:admins"\]\[0\]: groups cannot contain other groups/),
+    );
+  });
+
   test("the server's tag in the file's tagOwners is a clash too", () => {
     const text = read("grants.hujson").replace('"tag:media": ["alice@example.com"]', '"tag:media": ["alice@example.com"], "tag:shelfstack": ["autogroup:admin"]');
     expect(refusal(() => merged("grants.hujson", text))).toEqual([expect.stringContaining('tagOwners["tag:shelfstack"] is defined in the file and by shelfstack')]);

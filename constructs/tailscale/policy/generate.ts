@@ -11,7 +11,7 @@ import { StackError } from "../../../config/load";
 import type { StackConfig } from "../../../config/resolve";
 import { PORTS } from "../../ports";
 import { countComments } from "./hujson";
-import { BasePolicyError, mergeIntoBase, readBasePolicy, type BasePolicy } from "./merge";
+import { BasePolicyError, MERGED_MAPS, mergeIntoBase, readBasePolicy, type BasePolicy } from "./merge";
 import { renderHujson, type Notes } from "./render";
 import type { AclRule, PolicyTest, TailnetPolicy } from "./types";
 
@@ -56,6 +56,8 @@ export interface BaseSummary {
   readonly extended: readonly string[];
   readonly added: readonly string[];
   readonly comments: number;
+  /** The names the file itself defines in groups, tagOwners, postures and hosts. */
+  readonly names: ReadonlySet<string>;
 }
 
 export interface GeneratedPolicy {
@@ -267,7 +269,15 @@ function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: 
     text: result.text,
     fromStackYaml: { acls: shift(fromAcls, result.baseCounts.acls), tests: shift(fromTests, result.baseCounts.tests) },
     offlineTests,
-    base: { file, ...result.baseCounts, kept: result.kept, extended: result.extended, added: result.added, comments: result.comments },
+    base: {
+      file,
+      ...result.baseCounts,
+      kept: result.kept,
+      extended: result.extended,
+      added: result.added,
+      comments: result.comments,
+      names: new Set(MERGED_MAPS.flatMap((section) => Object.keys(readBasePolicy(props.basePolicy!).policy[section] ?? {}))),
+    },
   };
 }
 
