@@ -168,6 +168,27 @@ describe("sshTests against ssh rules", () => {
     expect(formatEvaluation(e)).toContain("2 of 2 test cases cannot be decided offline (never counted as a pass)");
   });
 
+  test("rules Tailscale refuses: * as destination, another user's devices, tags to user devices, a bad checkPeriod", () => {
+    const e = nas(
+      [
+        { action: "accept", src: [alice], dst: ["*"], users: ["root"] },
+        { action: "accept", src: ["group:family"], dst: [bob], users: ["bob"] },
+        { action: "check", src: ["tag:server"], dst: ["autogroup:self"], users: ["autogroup:nonroot"] },
+        { action: "accept", src: [alice], dst: ["tag:nas"], users: ["root"], checkPeriod: "12h" },
+        { action: "check", src: [alice], dst: ["tag:nas"], users: ["root"], checkPeriod: "200h" },
+        { action: "check", src: [bob], dst: [bob, "tag:nas"], users: ["root"], checkPeriod: "always" },
+      ],
+      [],
+    );
+    expect(e.problems.map((p) => `${p.where}: ${p.message}`)).toEqual([
+      "ssh[0].dst[0]: * is not an SSH destination — name tags, hosts or autogroup:self",
+      "ssh[1].dst[0]: bob@example.com's own devices are reachable over SSH only from bob@example.com: src must be that user alone",
+      "ssh[2].dst[0]: tagged sources cannot SSH to user-owned devices (autogroup:self) — list users or groups in src",
+      'ssh[3].checkPeriod: checkPeriod goes only with action "check"',
+      'ssh[4].checkPeriod: "200h" is not a check period from 1m to 168h (or "always"), e.g. 12h',
+    ]);
+  });
+
   test("rules Tailscale refuses: unknown action, no users, a login that is no login", () => {
     const e = nas([{ action: "deny" as "accept", src: [alice], dst: ["tag:nas"], users: [] }, { action: "accept", src: [alice], dst: ["tag:nas"], users: ["not a user"] }], []);
     expect(e.problems.map((p) => p.where)).toEqual(["ssh[0]", "ssh[0].users", "ssh[1].users[0]"]);

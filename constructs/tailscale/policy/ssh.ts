@@ -48,14 +48,35 @@ function compileSsh(policy: TailnetPolicy, problems: PolicyProblem[]): CompiledS
         problems.push({ where: `${where}.users[${j}]`, message: `"${user}" is not a login user: a name, root, autogroup:nonroot, localpart:*@domain or *` });
       }
     });
-    return {
-      ref: { section: "ssh", index },
-      action: rule.action,
-      src: selectors(rule.src, "src"),
-      dst: selectors(rule.dst, "dst"),
-      users: rule.users ?? [],
-    };
+    const compiled = { ref: { section: "ssh", index } as RuleRef, action: rule.action, src: selectors(rule.src, "src"), dst: selectors(rule.dst, "dst"), users: rule.users ?? [] };
+    checkShape(rule, compiled, where, problems);
+    return compiled;
   });
+}
+
+/** Combinations Tailscale refuses in an ssh rule: who may reach a user's own devices, *, checkPeriod. */
+function checkShape(rule: SshRule, compiled: CompiledSsh, where: string, problems: PolicyProblem[]): void {
+  const tagged = compiled.src.some((s) => s.kind === "tag" || (s.kind === "autogroup" && s.name === "autogroup:tagged"));
+  compiled.dst.forEach((d, j) => {
+    const at = `${where}.dst[${j}]`;
+    if (d.kind === "any") problems.push({ where: at, message: "* is not an SSH destination — name tags, hosts or autogroup:self" });
+    if (d.kind === "user" && !(compiled.src.length === 1 && compiled.src[0].kind === "user" && compiled.src[0].email === d.email)) {
+      problems.push({ where: at, message: `${d.email}'s own devices are reachable over SSH only from ${d.email}: src must be that user alone` });
+    }
+    if (d.kind === "autogroup" && (d.name === "autogroup:self" || d.name === "autogroup:member") && tagged) {
+      problems.push({ where: at, message: `tagged sources cannot SSH to user-owned devices (${d.name}) — list users or groups in src` });
+    }
+  });
+  if (rule.checkPeriod !== undefined) {
+    if (rule.action !== "check") problems.push({ where: `${where}.checkPeriod`, message: 'checkPeriod goes only with action "check"' });
+    else if (rule.checkPeriod !== "always") {
+      const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(rule.checkPeriod);
+      const seconds = m && rule.checkPeriod ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
+      if (!(seconds >= 60 && seconds <= 168 * 3600)) {
+        problems.push({ where: `${where}.checkPeriod`, message: `"${rule.checkPeriod}" is not a check period from 1m to 168h (or "always"), e.g. 12h` });
+      }
+    }
+  }
 }
 
 function validLogin(user: string): boolean {
