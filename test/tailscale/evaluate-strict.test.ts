@@ -39,6 +39,11 @@ describe("test destinations: one host and one port, as Tailscale takes them", ()
     expect(e.problems).toEqual([{ where: "tests[0].deny[0]", message: expect.stringContaining("is not host:port with one port number") }]);
   });
 
+  test("a test source that is a range (a host alias of a CIDR) is refused too", () => {
+    const e = run({ tests: [{ src: "lan", accept: ["tag:server:443"] }] });
+    expect(e.problems).toEqual([{ where: "tests[0].src", message: "host lan is a range, not one device — tests take single addresses" }]);
+  });
+
   test("a tag, a host alias of one address and an IP are destinations", () => {
     const e = run({ tests: [{ src: alice, accept: ["tag:server:443", "printer:631", "100.100.1.5:631", "[fd7a:115c:a1e0::1]:22"] }] });
     expect(e.problems).toEqual([]);

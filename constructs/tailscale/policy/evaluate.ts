@@ -189,6 +189,7 @@ export function endpoints(identity: string, where: string, policy: TailnetPolicy
     case "host": {
       const prefix = parsePrefix(policy.hosts?.[selector.name] ?? "");
       if (!prefix) return problem(`host ${selector.name} is not defined in hosts`);
+      if (prefix.bits !== (prefix.v6 ? 128 : 32)) return problem(`host ${selector.name} is a range, not one device — tests take single addresses`);
       return [{ tags: [], address: prefix }];
     }
     case "address":
