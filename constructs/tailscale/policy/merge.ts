@@ -123,6 +123,10 @@ export function mergeIntoBase(base: BasePolicy, ours: TailnetPolicy, notes: Note
     edits.push(...appendTo(base.text, tree, `${banner(1)}${block}`, 1));
     added.push(...missing);
   }
+  // Written in the file's own indentation (tabs, or its width of spaces), so the blocks read as part of it.
+  const unit = /\n([ \t]+)"/.exec(base.text)?.[1] ?? "  ";
+  const reindented = edits.map((e) => ({ ...e, text: e.text.replace(/^((?: {2})+)/gm, (lead: string) => unit.repeat(lead.length / 2)) }));
+  edits.splice(0, edits.length, ...reindented);
   let text = base.text;
   // From the end, so earlier offsets hold; of two edits at one offset the first listed ends up first.
   const order = edits.map((edit, seq) => ({ edit, seq })).sort((a, b) => b.edit.at - a.edit.at || b.seq - a.seq);
