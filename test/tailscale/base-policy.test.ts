@@ -86,6 +86,11 @@ describe.each(["ssh.hujson", "grants.hujson", "routes.hujson"])("merging into %s
   });
 });
 
+test("shelfstack's entries are written in the file's own indentation", () => {
+  expect(merged("routes.hujson").text).toContain('\t\t"tag:exit":   ["autogroup:admin"],\n\t\t// shelfstack: from stack.yaml\n\t\t"tag:shelfstack": ["alice@example.com"],\n\t},');
+  expect(merged("ssh.hujson").text).toContain('    "tag:nas": ["group:admins"],\n    // shelfstack: from stack.yaml\n    "tag:shelfstack": ["alice@example.com"],\n  },');
+});
+
 describe("Tailscale's default policy as the base", () => {
   test("its allow-all grant opens what the stack keeps closed: refused, naming the grant and the fix", () => {
     const problems = refusal(() => {
