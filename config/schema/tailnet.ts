@@ -10,7 +10,12 @@ const destination = z.string().regex(/^\S+:(\*|\d+(-\d+)?(,\d+(-\d+)?)*)$/, {
   message: "write host:ports, e.g. tag:nas:22, group:family:80,443 or *:*",
 });
 /** host:port as a test writes it: one port number. */
-const testDestination = z.string().regex(/^\S+:\d+$/, { message: "write host:port with one port number, e.g. tag:nas:22" });
+const testDestination = z
+  .string()
+  .regex(/^\S+:\d+$/, { message: "write host:port with one port number, e.g. tag:nas:22" })
+  .refine((v) => !/^(\*|group:|autogroup:)|@|\//.test(v.replace(/:\d+$/, "")), {
+    message: "a test destination is one host: a tag, a host alias of one address or an IP, e.g. tag:nas:22 (Tailscale refuses users, groups, autogroups, * and prefixes)",
+  });
 
 /** An ACL rule of the policy file (tailscale.com/kb/1337/policy-syntax#acls). */
 export const aclRuleSchema = z
@@ -69,8 +74,15 @@ export const tailnetSchema = z
     apiKey: secret("TAILSCALE_API_KEY").describe("Tailscale API key (auth: api-key)"),
     oauthClientId: secret("TAILSCALE_OAUTH_CLIENT_ID").describe("OAuth client ID (auth: oauth-client)"),
     oauthClientSecret: secret("TAILSCALE_OAUTH_CLIENT_SECRET").describe("OAuth client secret (auth: oauth-client)"),
-    // Terraform owns the whole tailnet policy: anything else the tailnet needs goes into the extras.
-    // Rules and tests follow the generated ones, and the generated tests must still pass.
+    basePolicy: z
+      .string()
+      .min(1)
+      .regex(/\.(hujson|json)$/, { message: "name the policy file, e.g. ./tailnet-policy.hujson" })
+      .optional()
+      .describe(
+        "your own tailnet policy file (HuJSON, relative to stack.yaml): kept as it is, with the library's entries merged in; see `shelfstack policy import`",
+      ),
+    // Rules and tests follow the generated ones (and basePolicy's own), and every test must still pass.
     extraAcls: z.array(aclRuleSchema).default([]).describe("more policy rules (acls entries), after the generated ones"),
     extraTests: z.array(policyTestSchema).default([]).describe("more policy tests, run with the generated ones"),
     extraGroups: z

@@ -41,8 +41,8 @@ export interface TailnetProps extends TailnetPolicyProps {
 
 /**
  * The tailnet side of the stack: the tailscale provider, the whole policy file (generated from
- * stack.yaml and its tests run offline before anything is written), the server's auth key, MagicDNS,
- * and the sidecar's serve config. Rendered: tailscale/policy.hujson, tailscale/serve.json.
+ * stack.yaml, merged into tailnet.basePolicy when there is one, and its tests run offline before
+ * anything is written), the server's auth key, MagicDNS, and the sidecar's serve config. Rendered: tailscale/policy.hujson, tailscale/serve.json.
  */
 export class Tailnet extends Construct {
   readonly provider: TailscaleProvider;
@@ -57,7 +57,7 @@ export class Tailnet extends Construct {
   constructor(scope: Construct, id: string, props: TailnetProps) {
     super(scope, id);
     this.policy = generatePolicy(props);
-    const evaluation = evaluatePolicy(this.policy.policy);
+    const evaluation = evaluatePolicy(this.policy.policy, { offlineTests: this.policy.offlineTests });
     if (!evaluation.ok) {
       const { problems, internal } = policyProblems(evaluation, this.policy);
       if (internal.length) throw new Error(`the generated tailnet policy fails its own checks (a shelfstack bug):\n${internal.join("\n")}`);

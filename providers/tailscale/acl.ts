@@ -12,7 +12,9 @@ import { definedHcl, resourceBase } from "./metadata";
 export interface AclConfig extends TerraformMetaArguments {
   /**
    * The whole tailnet policy file, as JSON or HuJSON (comments are kept). The resource replaces
-   * every section of the policy, not only `acls`; the API validates it, `tests` included, at plan.
+   * every section of the policy, not only `acls`. The API validates it, `tests` and `sshTests`
+   * included, when it is set: with provider 0.29.2 that is at apply, so `terraform plan` can pass
+   * a policy the apply then fails on (nothing is changed when it does).
    */
   readonly acl: string;
   /**

@@ -14,7 +14,8 @@ export interface TailscaleProviderConfig {
    */
   readonly apiKey?: string;
   /**
-   * OAuth client ID; with `oauthClientSecret` (or `identityToken` + `audience`).
+   * OAuth client ID; with `oauthClientSecret`, or for workload identity federation with either
+   * `identityToken` or `audience` (never both).
    * @default - $TAILSCALE_OAUTH_CLIENT_ID
    */
   readonly oauthClientId?: string;
@@ -24,11 +25,16 @@ export interface TailscaleProviderConfig {
    */
   readonly oauthClientSecret?: string;
   /**
-   * An ID token for workload identity federation, with `oauthClientId` and `audience`.
+   * An ID token for workload identity federation, with `oauthClientId`. Not with `audience`:
+   * the provider refuses the two together.
    * @default - none
    */
   readonly identityToken?: string;
-  /** @default - none */
+  /**
+   * The audience of the ID token the provider obtains itself for workload identity federation,
+   * with `oauthClientId`; not with `identityToken`.
+   * @default - none
+   */
   readonly audience?: string;
   /**
    * OAuth scopes to request.

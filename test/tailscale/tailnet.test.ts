@@ -126,6 +126,13 @@ describe("synth runs the policy tests", () => {
     ]);
   });
 
+  test("an extra test whose destination is a user, group or prefix is refused where it is, as Tailscale would", () => {
+    for (const dst of ["bob@example.com:22", "group:family:22", "autogroup:member:22", "*:22", "100.100.1.5/32:22"]) {
+      const problems = problemsOf(exampleWith((doc) => (doc.tailnet.extraTests = [{ src: "alice@example.com", deny: [dst] }])));
+      expect([dst, problems]).toEqual([dst, [expect.stringMatching(/^tailnet\.extraTests\[0\]\.deny\[0\]: a test destination is one host: a tag, a host alias of one address or an IP/)]]);
+    }
+  });
+
   test("a failing extra test is named with its case", () => {
     const problems = problemsOf(exampleWith((doc) => (doc.tailnet.extraTests = [{ src: "alice@example.com", accept: ["tag:shelfstack:8384"] }])));
     expect(problems).toEqual([expect.stringMatching(/^tailnet\.extraTests\[0\]: expects accept for alice@example\.com → tag:shelfstack:8384, but no rule allows it — /)]);

@@ -2,11 +2,16 @@
  * The tailnet policy, generated from stack.yaml: who may reach the server, on which port, and
  * the tests that prove it — accepts and denies. Each access is declared once, with `allow()`,
  * which writes the ACL rule and makes every device it covers expect that port in its test;
- * every other server port is expected denied. Pure (no cdktf): `shelfstack policy test` and the
- * Tailnet construct share it.
+ * every other server port is expected denied. With tailnet.basePolicy the result is merged into
+ * the user's own policy file. No cdktf: `shelfstack policy test` and the Tailnet construct share it.
  */
+import { readFileSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
+import { StackError } from "../../../config/load";
 import type { StackConfig } from "../../../config/resolve";
 import { PORTS } from "../../ports";
+import { countComments } from "./hujson";
+import { BasePolicyError, MERGED_MAPS, mergeIntoBase, readBasePolicy, type BasePolicy } from "./merge";
 import { renderHujson, type Notes } from "./render";
 import type { AclRule, PolicyTest, TailnetPolicy } from "./types";
 
@@ -37,6 +42,22 @@ export interface TailnetPolicyProps {
   readonly extraGroups?: Readonly<Record<string, readonly string[]>>;
   readonly extraTagOwners?: Readonly<Record<string, readonly string[]>>;
   readonly extraHosts?: Readonly<Record<string, string>>;
+  /** The user's own policy file, to merge into instead of replacing it. @default - none */
+  readonly basePolicy?: BasePolicy;
+}
+
+/** What the merge did with the user's policy file. */
+export interface BaseSummary {
+  readonly file: string;
+  /** The file's own acls / tests come first: acls[0..acls-1], tests[0..tests-1]. */
+  readonly acls: number;
+  readonly tests: number;
+  readonly kept: readonly string[];
+  readonly extended: readonly string[];
+  readonly added: readonly string[];
+  readonly comments: number;
+  /** The names the file itself defines in groups, tagOwners, postures and hosts. */
+  readonly names: ReadonlySet<string>;
 }
 
 export interface GeneratedPolicy {
@@ -45,6 +66,12 @@ export interface GeneratedPolicy {
   readonly text: string;
   /** Which acls[i] / tests[i] came from stack.yaml: policy index → extraAcls / extraTests index. */
   readonly fromStackYaml: { readonly acls: ReadonlyMap<number, number>; readonly tests: ReadonlyMap<number, number> };
+  /**
+   * Promises checked offline only (`evaluatePolicy(policy, { offlineTests })`): Tailscale takes no
+   * user as a test destination, and its default deny already keeps them.
+   */
+  readonly offlineTests: readonly PolicyTest[];
+  readonly base?: BaseSummary;
 }
 
 /** Server ports a reader's device is tested against: each is accepted only where allowed. */
@@ -111,7 +138,7 @@ export class PolicyBuilder {
     );
   }
 
-  build(profiles: readonly Profile[], readers: readonly string[]): { policy: TailnetPolicy; notes: Map<string, string[]> } {
+  build(profiles: readonly Profile[], readers: readonly string[]): { policy: TailnetPolicy; notes: Map<string, string[]>; offlineTests: PolicyTest[] } {
     const notes = new Map<string, string[]>();
     const tests: PolicyTest[] = [];
     for (const p of profiles) {
@@ -125,8 +152,9 @@ export class PolicyBuilder {
         deny: SERVER_PORTS.filter((port) => !allowed.has(port)).map(dst),
       });
     }
-    notes.set(`tests/${tests.length}`, ["The server never opens a connection to a reader's device."]);
-    tests.push({ src: this.serverTag, deny: readers.flatMap((user) => READER_PORTS.map((port) => `${user}:${port}`)) });
+    // Tailscale refuses a user as a test destination, and no reader's device has a tag or host the
+    // stack knows: that no rule lets the server out is checked offline only.
+    const offlineTests: PolicyTest[] = [{ src: this.serverTag, deny: readers.flatMap((user) => READER_PORTS.map((port) => `${user}:${port}`)) }];
     this.acls.forEach((a, i) => notes.set(`acls/${i}`, a.note));
     const policy: TailnetPolicy = {
       groups: Object.fromEntries([...this.groups].sort()),
@@ -135,7 +163,7 @@ export class PolicyBuilder {
       acls: this.acls.map((a) => a.rule),
       tests,
     };
-    return { policy, notes };
+    return { policy, notes, offlineTests };
   }
 }
 
@@ -163,8 +191,8 @@ export function generatePolicy(props: TailnetPolicyProps): GeneratedPolicy {
       `Android readers (${syncing.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
     );
   }
-  const { policy, notes } = builder.build(profiles(props.devices, readers), readers);
-  return withExtras(policy, notes, props);
+  const { policy, notes, offlineTests } = builder.build(profiles(props.devices, readers), readers);
+  return withExtras(policy, notes, props, offlineTests);
 }
 
 /** One test per (user, OS): each device, and each reader on a device whose OS the stack does not know. */
@@ -181,7 +209,7 @@ function profiles(devices: readonly PolicyDevice[], readers: readonly string[]):
   return [...byKey.values()];
 }
 
-function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: TailnetPolicyProps): GeneratedPolicy {
+function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: TailnetPolicyProps, offlineTests: PolicyTest[]): GeneratedPolicy {
   const acls = [...(policy.acls ?? [])];
   const tests = [...(policy.tests ?? [])];
   const fromAcls = new Map<number, number>();
@@ -205,13 +233,59 @@ function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: 
     tests,
   };
   notes.set("acls", ["Tailscale denies what no rule allows: these are the only ways in."]);
-  notes.set("tests", ["Checked by Tailscale on every change (and offline by `shelfstack policy test`): accepts and denies."]);
+  notes.set("tests", [
+    "Checked by Tailscale on every change (and offline by `shelfstack policy test`): accepts and denies.",
+    "That the server opens no connection to a reader's device is Tailscale's default deny; shelfstack",
+    "checks it offline (a test cannot name a user's devices as its destination).",
+  ]);
+  const fromStackYaml = { acls: fromAcls, tests: fromTests };
+  if (!props.basePolicy) {
+    const header = [
+      "Generated by shelfstack from stack.yaml — edit stack.yaml, not this file.",
+      "Terraform applies it as the WHOLE tailnet policy (tailscale_acl); anything else your tailnet",
+      "needs goes into a tailnet.basePolicy file, or stack.yaml's tailnet.extraAcls, extraGroups,",
+      "extraTagOwners, extraHosts and extraTests.",
+    ];
+    return { policy: merged, text: renderHujson(merged, header, notes as Notes), fromStackYaml, offlineTests };
+  }
+  const file = props.basePolicy.file;
+  const comments = countComments(props.basePolicy.text);
   const header = [
-    "Generated by shelfstack from stack.yaml — edit stack.yaml, not this file.",
-    "Terraform applies it as the WHOLE tailnet policy (tailscale_acl); anything else your tailnet",
-    "needs goes into stack.yaml's tailnet.extraAcls, extraGroups, extraTagOwners, extraHosts and extraTests.",
+    `Generated by shelfstack: ${file} (tailnet.basePolicy) with the library's entries from stack.yaml.`,
+    `Edit those two, not this file. Below is ${file} byte for byte (${commentNote(comments)}),`,
+    "plus shelfstack's entries, each block under a \"// shelfstack: from stack.yaml\" line, after the",
+    "file's own entries. Terraform applies the whole of it (tailscale_acl).",
   ];
-  return { policy: merged, text: renderHujson(merged, header, notes as Notes), fromStackYaml: { acls: fromAcls, tests: fromTests } };
+  let result: ReturnType<typeof mergeIntoBase>;
+  try {
+    result = mergeIntoBase(props.basePolicy, merged, notes as Notes, header);
+  } catch (error) {
+    if (!(error instanceof BasePolicyError)) throw error;
+    throw new StackError("stack.yaml", error.problems.map((message) => ({ path: "tailnet.basePolicy", message: `${file}: ${message}` })));
+  }
+  const shift = (map: ReadonlyMap<number, number>, by: number) => new Map([...map].map(([i, y]) => [i + by, y]));
+  return {
+    policy: result.policy,
+    text: result.text,
+    fromStackYaml: { acls: shift(fromAcls, result.baseCounts.acls), tests: shift(fromTests, result.baseCounts.tests) },
+    offlineTests,
+    base: {
+      file,
+      ...result.baseCounts,
+      kept: result.kept,
+      extended: result.extended,
+      added: result.added,
+      comments: result.comments,
+      names: new Set(MERGED_MAPS.flatMap((section) => Object.keys(readBasePolicy(props.basePolicy!).policy[section] ?? {}))),
+    },
+  };
+}
+
+
+/** What the merge did with the base file's comments, as the merged file's header says it. */
+export function commentNote(count: number): string {
+  if (count === 0) return "it has no comments";
+  return count === 1 ? "its one comment kept where it was" : `all ${count} of its comments kept where they were`;
 }
 
 /** The generator's input from a loaded stack.yaml. */
@@ -228,7 +302,33 @@ export function policyPropsFromConfig(config: StackConfig): TailnetPolicyProps {
     extraGroups: t.extraGroups,
     extraTagOwners: t.extraTagOwners,
     extraHosts: t.extraHosts,
+    ...(t.basePolicy ? { basePolicy: loadBasePolicy(t.basePolicy, config) } : {}),
   };
+}
+
+/**
+ * Reads tailnet.basePolicy, relative to stack.yaml's directory. A missing or unusable file is a
+ * stack.yaml problem at that field.
+ */
+export function loadBasePolicy(path: string, config: StackConfig): BasePolicy {
+  const stackFile = config.source?.file ?? "stack.yaml";
+  const full = resolvePath(dirname(stackFile), path);
+  const problem = (message: string) =>
+    new StackError(stackFile, [{ path: "tailnet.basePolicy", line: config.source?.line("tailnet.basePolicy"), message }]);
+  let text: string;
+  try {
+    text = readFileSync(full, "utf8");
+  } catch {
+    throw problem(`${path}: no such file next to ${stackFile} — export your tailnet policy (admin console, Access controls, Edit file) and save it there, or remove tailnet.basePolicy`);
+  }
+  const base = { file: path, text };
+  try {
+    readBasePolicy(base);
+  } catch (error) {
+    if (error instanceof BasePolicyError) throw problem(error.message);
+    throw error;
+  }
+  return base;
 }
 
 function sortedUnique(values: readonly string[]): string[] {

@@ -24,7 +24,9 @@ export function parseHujson(text: string): unknown {
     const message = (error as Error).message;
     const at = /position (\d+)/.exec(message);
     const { line, column } = position(text, at ? Number(at[1]) : text.length);
-    throw new HujsonError(message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, ""), line, column);
+    // Newer Node quotes the text itself in the message: keep only what went wrong.
+    const what = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "").replace(/, ".*" is not valid JSON$/s, "");
+    throw new HujsonError(what, line, column);
   }
 }
 
@@ -75,4 +77,86 @@ function position(text: string, offset: number): { line: number; column: number 
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+/** A parsed value with where it sits in the text: `start` at its first character, `end` just past its last. */
+export type HujsonNode =
+  | { readonly kind: "object"; readonly start: number; readonly end: number; readonly members: readonly HujsonMember[] }
+  | { readonly kind: "array"; readonly start: number; readonly end: number; readonly items: readonly HujsonNode[] }
+  | { readonly kind: "scalar"; readonly start: number; readonly end: number };
+
+export interface HujsonMember {
+  readonly key: string;
+  readonly keyStart: number;
+  readonly value: HujsonNode;
+}
+
+/**
+ * The layout of a HuJSON text: each object member and array item with its offsets, so a change
+ * can be spliced in and every other byte (comments included) kept. Throws HujsonError as
+ * `parseHujson` does.
+ */
+export function parseHujsonTree(text: string): HujsonNode {
+  parseHujson(text);
+  const plain = standardize(text);
+  let i = 0;
+  const space = () => {
+    while (i < plain.length && /\s/.test(plain[i])) i++;
+  };
+  const string = (): string => {
+    const start = i++;
+    while (plain[i] !== '"') i += plain[i] === "\\" ? 2 : 1;
+    i++;
+    return JSON.parse(plain.slice(start, i)) as string;
+  };
+  const value = (): HujsonNode => {
+    space();
+    const start = i;
+    if (plain[i] === "{") {
+      i++;
+      const members: HujsonMember[] = [];
+      for (space(); plain[i] !== "}"; space()) {
+        const keyStart = i;
+        const key = string();
+        space();
+        i++; // :
+        members.push({ key, keyStart, value: value() });
+        space();
+        if (plain[i] === ",") i++;
+      }
+      i++;
+      return { kind: "object", start, end: i, members };
+    }
+    if (plain[i] === "[") {
+      i++;
+      const items: HujsonNode[] = [];
+      for (space(); plain[i] !== "]"; space()) {
+        items.push(value());
+        space();
+        if (plain[i] === ",") i++;
+      }
+      i++;
+      return { kind: "array", start, end: i, items };
+    }
+    if (plain[i] === '"') {
+      string();
+      return { kind: "scalar", start, end: i };
+    }
+    while (i < plain.length && !/[\s,\]}]/.test(plain[i])) i++;
+    return { kind: "scalar", start, end: i };
+  };
+  return value();
+}
+
+/** How many // and /* *\/ comments the text holds (outside strings). */
+export function countComments(text: string): number {
+  const plain = standardize(text);
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "/" || plain[i] !== " " || (text[i + 1] !== "/" && text[i + 1] !== "*")) continue;
+    count++;
+    const end = text[i + 1] === "/" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2) + 1;
+    i = end <= 0 ? text.length : end;
+  }
+  return count;
 }

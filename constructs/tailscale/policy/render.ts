@@ -15,6 +15,12 @@ export function renderHujson(value: Readonly<Record<string, unknown>>, header: r
   return `${header.map((h) => `// ${h}`.trimEnd()).join("\n")}\n{\n${body}\n}\n`;
 }
 
+/** One object member or array item at `depth`, with its notes above it and a trailing comma. */
+export function renderEntry(key: string | undefined, v: unknown, path: string, depth: number, notes: Notes): string {
+  if (key !== undefined) return member(key, v, path, depth, notes);
+  return `${comments(path, depth, notes)}${pad(depth)}${write(v, path, depth, notes)},`;
+}
+
 function member(key: string, v: unknown, path: string, depth: number, notes: Notes): string {
   return `${comments(path, depth, notes)}${pad(depth)}${JSON.stringify(key)}: ${write(v, path, depth, notes)},`;
 }
@@ -40,6 +46,6 @@ function write(v: unknown, path: string, depth: number, notes: Notes): string {
   return JSON.stringify(v);
 }
 
-function pad(depth: number): string {
+export function pad(depth: number): string {
   return "  ".repeat(depth);
 }

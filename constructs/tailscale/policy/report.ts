@@ -16,7 +16,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function failureTable(failures: readonly CaseResult[]): string {
   return table(
     ["TEST", "FROM", "EXPECTED", "TO", "FOUND"],
-    failures.map((f) => [`tests[${f.test}]`, describeSource(f), f.expect, f.dst, f.reason]),
+    failures.map((f) => [`${f.section}[${f.test}]`, describeSource(f), f.expect, f.dst, f.reason]),
   );
 }
 
@@ -28,7 +28,11 @@ export function problemList(problems: readonly PolicyProblem[]): string {
 export function formatEvaluation(e: Evaluation): string {
   const parts: string[] = [];
   if (e.problems.length) parts.push(`${e.problems.length} problem${e.problems.length === 1 ? "" : "s"} in the policy:\n${problemList(e.problems)}`);
-  if (e.failures.length) parts.push(`${e.failures.length} of ${e.cases.length} test cases fail:\n${failureTable(e.failures)}`);
+  const wrong = e.failures.filter((f) => !f.undecided);
+  if (wrong.length) parts.push(`${wrong.length} of ${e.cases.length} test cases fail:\n${failureTable(wrong)}`);
+  if (e.undecided.length) {
+    parts.push(`${e.undecided.length} of ${e.cases.length} test cases cannot be decided offline (never counted as a pass):\n${failureTable(e.undecided)}`);
+  }
   if (e.ok) parts.push(`all ${e.cases.length} test cases pass`);
   return parts.join("\n\n");
 }

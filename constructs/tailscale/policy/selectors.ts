@@ -98,8 +98,31 @@ function addressMatch(prefix: Prefix, node: Endpoint): Match {
   return TAILNET_RANGES.some((range) => overlaps(prefix, range)) ? "maybe" : "no";
 }
 
+const KNOWN_AUTOGROUPS = new Set([
+  ...ROLE_AUTOGROUPS, "autogroup:member", "autogroup:members", "autogroup:tagged", "autogroup:self", "autogroup:internet",
+  "autogroup:shared", "autogroup:danger-all",
+]);
+
+/** What a "maybe" from `matches` depends on, by name: shown where a case cannot be decided offline. */
+export function unknowable(selector: Selector): string {
+  switch (selector.kind) {
+    case "autogroup":
+      return `${selector.name} (admin console roles)`;
+    case "ipset":
+      return `${selector.name} (ipset contents)`;
+    case "address":
+      return "which devices hold addresses in a range that covers part of the tailnet";
+    case "host":
+      return `which devices hold the addresses of host ${selector.name}`;
+    default:
+      return "the live tailnet";
+  }
+}
+
 /** A reference the policy file must define (Tailscale refuses the policy otherwise), or undefined. */
 export function undefinedReference(selector: Selector, policy: TailnetPolicy): string | undefined {
+  if (selector.kind === "autogroup" && !KNOWN_AUTOGROUPS.has(selector.name)) return `${selector.name} is not an autogroup Tailscale knows`;
+  if (selector.kind === "ipset" && !policy.ipsets?.[selector.name]) return `ipset ${selector.name} is not defined in ipsets`;
   if (selector.kind === "group" && !policy.groups?.[selector.name]) return `group ${selector.name} is not defined in groups`;
   if (selector.kind === "tag" && !policy.tagOwners?.[selector.name]) return `tag ${selector.name} has no tagOwners entry`;
   if (selector.kind === "host" && policy.hosts?.[selector.name] === undefined) return `host ${selector.name} is not defined in hosts`;

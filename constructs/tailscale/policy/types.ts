@@ -1,7 +1,7 @@
 /**
  * The parts of a tailnet policy file that shelfstack writes and evaluates offline, by the names
  * the policy file uses (tailscale.com/kb/1337/policy-syntax). Sections it does not evaluate
- * (ssh, nodeAttrs, …) may be present and are carried along untouched.
+ * (nodeAttrs, autoApprovers, …) may be present and are carried along untouched.
  */
 
 /** `acls[i]`. Legacy `users`/`ports` are read as `src`/`dst`. */
@@ -39,6 +39,26 @@ export interface PolicyTest {
   readonly deny?: readonly string[];
 }
 
+/** `ssh[i]`: who may open Tailscale SSH to which devices, as which login users. */
+export interface SshRule {
+  readonly action: "accept" | "check";
+  readonly src: readonly string[];
+  readonly dst: readonly string[];
+  /** Login users: names, "root", "autogroup:nonroot", "localpart:*@domain", "*". */
+  readonly users: readonly string[];
+  readonly checkPeriod?: string;
+  readonly acceptEnv?: readonly string[];
+}
+
+/** `sshTests[i]`: from `src`, to each of `dst`, each login user must be accepted, checked or denied. */
+export interface SshTest {
+  readonly src: string;
+  readonly dst: readonly string[];
+  readonly accept?: readonly string[];
+  readonly check?: readonly string[];
+  readonly deny?: readonly string[];
+}
+
 export interface TailnetPolicy {
   readonly groups?: Readonly<Record<string, readonly string[]>>;
   readonly tagOwners?: Readonly<Record<string, readonly string[]>>;
@@ -48,5 +68,8 @@ export interface TailnetPolicy {
   readonly acls?: readonly AclRule[];
   readonly grants?: readonly Grant[];
   readonly tests?: readonly PolicyTest[];
+  readonly ssh?: readonly SshRule[];
+  readonly sshTests?: readonly SshTest[];
+  readonly ipsets?: Readonly<Record<string, readonly string[]>>;
   readonly [section: string]: unknown;
 }
