@@ -25,6 +25,7 @@ Run it on the laptop (on the tailnet) or on the server: docker exec jobs shelfst
   --docker-host url      unix:///var/run/docker.sock; default server.dockerHost
   --abs-url url          Audiobookshelf (default: http://127.0.0.1:80 in the jobs container, else https://<server>.<tailnet>)
   --syncthing-url url    the server Syncthing's REST API (default: http://127.0.0.1:${PORTS.syncthingGui})
+  --https-host h[:p]     the HTTPS name to check (default: <server>.<tailnet>:443)
   --reader-hours n       a reader unseen for longer fails (default: 48)
   --min-free-gib n       less free space fails (default: 1)
 
@@ -36,6 +37,13 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   const n = Number(value);
   if (!(n > 0)) throw new UsageError(`${flag} takes a positive number, got "${value}"`);
   return n;
+}
+
+function httpsTarget(value: string | undefined): { httpsHost?: string; httpsPort?: number } {
+  if (!value) return {};
+  const m = /^([^:\s]+)(?::(\d+))?$/.exec(value);
+  if (!m) throw new UsageError(`--https-host takes host or host:port, got "${value}"`);
+  return { httpsHost: m[1], httpsPort: m[2] ? Number(m[2]) : 443 };
 }
 
 const doctor: Command = async (args) => {
@@ -51,6 +59,7 @@ const doctor: Command = async (args) => {
       "abs-url": { type: "string" },
       "syncthing-url": { type: "string" },
       "reader-hours": { type: "string" },
+      "https-host": { type: "string" },
       "min-free-gib": { type: "string" },
     },
     HELP,
@@ -68,6 +77,7 @@ const doctor: Command = async (args) => {
     absUrl: values["abs-url"] ?? (inJobsContainer ? `http://127.0.0.1:${PORTS.audiobookshelf}` : config.serverUrl),
     syncthingUrl: values["syncthing-url"] ?? `http://127.0.0.1:${PORTS.syncthingGui}`,
     syncthingApiKey: process.env[config.syncthing.apiKey.env] || undefined,
+    ...httpsTarget(values["https-host"]),
     readerSeenWithinHours: positive(values["reader-hours"], "--reader-hours", 48),
     minFreeBytes: positive(values["min-free-gib"], "--min-free-gib", 1) * 1024 ** 3,
   });

@@ -40,11 +40,16 @@ interface Candidate {
   readonly mtimeMs: number;
 }
 
-/** The library's copy is the one the backup holds: same size, same modification time (rclone keeps it). */
-function sameAsBackup(local: string, stored: StoredFile): { same: boolean; mtimeMs: number } | undefined {
+/**
+ * Whether the library's copy is the one the backup should hold. rclone keeps each file's
+ * modification time: a library file newer than its stored copy changed after the backup and is
+ * not comparable yet. Anything else must decrypt to the same bytes — a stored file that is newer,
+ * shorter or longer is exactly what the drill is for.
+ */
+function comparable(local: string, stored: StoredFile): { comparable: boolean; mtimeMs: number } | undefined {
   if (!existsSync(local)) return undefined;
   const s = statSync(local);
-  return { same: s.size === stored.Size && Math.abs(s.mtimeMs - Date.parse(stored.ModTime)) < 1000, mtimeMs: s.mtimeMs };
+  return { comparable: s.mtimeMs <= Date.parse(stored.ModTime) + 1000, mtimeMs: s.mtimeMs };
 }
 
 /**
@@ -66,9 +71,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   for (const folder of config.backup!.folders) {
     for (const stored of await listFiles(access, folder, backupExcludes(folder))) {
       const local = join(sources[folder], stored.Path);
-      const state = sameAsBackup(local, stored);
+      const state = comparable(local, stored);
       if (!state) continue; // deleted since the backup: kept under deleted/, nothing to compare with
-      if (!state.same) {
+      if (!state.comparable) {
         newerThanBackup++;
         continue;
       }
