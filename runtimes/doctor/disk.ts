@@ -31,7 +31,7 @@ export function checkDisks(config: StackConfig, minFreeBytes: number): Check[] {
       const free = s.bavail * s.bsize;
       const key = `${s.type}:${s.blocks}:${s.bsize}:${s.files}`;
       const shared = seen.get(key);
-      seen.set(key, what);
+      if (!shared) seen.set(key, what);
       const fact = `${size(free)} free of ${size(s.blocks * s.bsize)} at ${path}${shared ? ` (same disk as ${shared})` : ""}`;
       checks.push(free < minFreeBytes ? fail(name, `only ${fact}`, `free space on that disk (less than ${size(minFreeBytes)} left)`) : pass(name, fact));
     } catch (error) {
