@@ -67,5 +67,5 @@ export function restoreStatistics(options: StatisticsRestoreOptions): Statistics
     db?.close();
   }
   renameSync(partial, file);
-  return { file, commit, date: repo.git(["show", "-s", "--format=%cI", commit]) };
+  return { file, commit, date: new Date(repo.git(["show", "-s", "--format=%cI", commit])).toISOString() };
 }
