@@ -45,6 +45,29 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     await expect(drill()).rejects.toThrow(/could not be restored intact: .*Emma - Jane Austen\.epub/);
   });
 
+  test("the drill as the scheduler runs it: its status file names the damaged file, and doctor reports it", async () => {
+    const s = backedUpStack();
+    await s.backup(NIGHT1);
+    const statusDir = join(s.root, "status");
+    const crontab = join(s.out, "cron/crontab");
+    expect(readFileSync(crontab, "utf8")).toMatch(/^0 4 \* \* 0 shelfstack restore-drill$/m);
+    const env = { ...SECRETS, RCLONE_CONFIG: s.conf };
+    const runDrillJob = () => cli(["jobs", "--run", "restore-drill", "-c", s.stack, "--crontab", crontab, "--status-dir", statusDir], env);
+    expect(runDrillJob().status).toBe(0);
+    const doctor = () => JSON.parse(cli(["doctor", "--json", "-c", s.stack, "--out", s.out, "--status-dir", statusDir, "--abs-url", "https://shelf.tail1234.invalid"]).stdout).checks as { name: string; verdict: string; fact: string }[];
+    expect(doctor().find((c) => c.name === "job restore-drill")).toMatchObject({ verdict: "pass" });
+
+    const [epub] = storedFiles(s.koofr);
+    const bytes = readFileSync(epub);
+    bytes[5000] ^= 0x01;
+    writeFileSync(epub, bytes);
+    expect(runDrillJob().status).toBe(1);
+    expect(doctor().find((c) => c.name === "job restore-drill")).toMatchObject({
+      verdict: "fail",
+      fact: expect.stringMatching(/last run failed at .*could not be restored intact: .*Middlemarch - George Eliot\.epub/),
+    });
+  });
+
   test("a file changed since the last drill is always drawn, whatever the sample", async () => {
     const s = backedUpStack();
     await s.backup(NIGHT1);
