@@ -37,7 +37,7 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
     jobs.push({
       name: "restore-drill",
       schedule: config.backup.drill.schedule,
-      summary: `restore drill: ${config.backup.drill.sample} random files and every file changed since the last drill downloaded, decrypted and compared byte for byte with the library`,
+      summary: `${config.backup.drill.sample} random files and every file changed since the last drill, downloaded from Koofr, decrypted and compared byte for byte with the library`,
     });
   }
   if (config.etl.enabled) {
