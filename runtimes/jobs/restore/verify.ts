@@ -1,6 +1,5 @@
 import { randomInt } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { StackConfig } from "../../../config/resolve";
 import type { BackupFolder } from "../../../config/schema/jobs";
@@ -16,7 +15,7 @@ export interface DrillOptions extends BackupAccessOptions {
   readonly now?: Date;
   /** Picks an index below n. @default crypto.randomInt */
   readonly pick?: (n: number) => number;
-  /** Scratch space the files are downloaded to (removed after). @default the system's temporary directory */
+  /** Scratch space the files are downloaded to (removed after). @default beside the state file, on the data disk (a week of new audiobooks can outgrow a container's /tmp) */
   readonly scratch?: string;
 }
 
@@ -88,7 +87,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   for (let i = 0; i < options.sample && pool.length > 0; i++) chosen.push(pool.splice(pick(pool.length), 1)[0]);
   if (chosen.length === 0) throw new RestoreError("the backup holds no file that matches the library — nothing could be verified (has a backup run yet?)");
 
-  const scratch = mkdtempSync(join(options.scratch ?? tmpdir(), "shelfstack-drill-"));
+  const scratchParent = options.scratch ?? dirname(stateFile);
+  mkdirSync(scratchParent, { recursive: true });
+  const scratch = mkdtempSync(join(scratchParent, "scratch-"));
   const problems: string[] = [];
   try {
     for (const folder of config.backup!.folders) {
