@@ -218,4 +218,19 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     expect(report.checks.find((c) => c.name === "https certificate")).toMatchObject({ verdict: "unchecked" });
     expect(far.status).toBe(0);
   }, 60_000);
+
+  test("an ssh:// Docker host is listed through the docker CLI with DOCKER_HOST set", async () => {
+    const bin = join(root, "fake-docker-bin");
+    mkdirSync(bin, { recursive: true });
+    // A stand-in for `docker ps --all --format '{{json .}}'`: the real CLI's line format, Names without the slash.
+    const lines = expectedContainers(join(out, "docker-compose.yml")).map((c) =>
+      JSON.stringify(c.name === "ingest" ? { Names: c.name, State: "restarting", Status: "Restarting (1) 3 seconds ago" } : { Names: c.name, State: c.oneShot ? "exited" : "running", Status: c.oneShot ? "Exited (0) 1 hour ago" : c.hasHealthCheck ? "Up 1 hour (healthy)" : "Up 1 hour" }),
+    );
+    writeFileSync(join(bin, "docker"), `#!/bin/sh\n[ "$DOCKER_HOST" = "ssh://reader@homeserver.local" ] || { echo "wrong DOCKER_HOST $DOCKER_HOST" >&2; exit 1; }\n[ "$1 $2" = "ps --all" ] || exit 1\ncat <<'EOF'\n${lines.join("\n")}\nEOF\n`, { mode: 0o755 });
+    const run = await cli(["doctor", "--json", "-c", stack, "--out", out, "--abs-url", "https://shelf.tail1234.invalid"], { PATH: `${bin}:${process.env.PATH}` });
+    const checks = (JSON.parse(run.stdout) as { checks: Line[] }).checks.filter((c) => c.name.startsWith("container"));
+    expect(checks.find((c) => c.name === "container ingest")).toMatchObject({ verdict: "fail", fact: "restarting (Restarting (1) 3 seconds ago)" });
+    expect(checks.filter((c) => c.verdict === "pass").length).toBe(checks.length - 1);
+    expect(run.status).toBe(1);
+  }, 60_000);
 });
