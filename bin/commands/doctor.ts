@@ -22,7 +22,7 @@ Run it on the laptop (on the tailnet) or on the server: docker exec jobs shelfst
   --out dir              synth's output (docker-compose.yml, cron/crontab) (default: out)
   --crontab file         the rendered crontab (default: $SHELFSTACK_CRONTAB, else <out>/cron/crontab)
   --status-dir dir       the jobs' status files (default: <server.paths.appdata>/jobs/status)
-  --docker-host url      unix:///var/run/docker.sock; default server.dockerHost
+  --docker-host url      default server.dockerHost (unix:// over the Engine API; ssh://, tcp:// via the docker CLI)
   --abs-url url          Audiobookshelf (default: http://127.0.0.1:80 in the jobs container, else https://<server>.<tailnet>)
   --syncthing-url url    the server Syncthing's REST API (default: http://127.0.0.1:${PORTS.syncthingGui})
   --https-host h[:p]     the HTTPS name to check (default: <server>.<tailnet>:443)
