@@ -68,19 +68,25 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     });
   });
 
-  test("a file changed since the last drill is always drawn, whatever the sample", async () => {
+  test("a file changed since the last drill is always drawn, whatever the sample; one changed after the backup is drawn once backed up", async () => {
     const s = backedUpStack();
     await s.backup(NIGHT1);
     const state = join(s.root, "drill.json");
-    const drill = () => runDrill({ config: s.config, rcloneConfig: s.conf, env: s.env, sample: 1, pick: () => 0, log: () => {}, stateFile: state });
-    await drill();
-    const emma = join(s.ebooks, "Jane Austen/Emma (2)/Emma - Jane Austen.epub");
-    writeFileSync(emma, Buffer.from("a new edition"));
-    const later = new Date(Date.now() + 5000);
-    utimesSync(emma, later, later);
+    const drill = (now: string) => runDrill({ config: s.config, rcloneConfig: s.conf, env: s.env, sample: 1, pick: () => 0, log: () => {}, stateFile: state, now: new Date(now) });
+    const touch = (file: string, content: string, when: string) => {
+      writeFileSync(file, content);
+      utimesSync(file, new Date(when), new Date(when));
+    };
+    expect(await drill("2025-03-01T05:00:00Z")).toMatchObject({ verified: 1, changedSinceLastDrill: 0 });
+    touch(join(s.ebooks, "Jane Austen/Emma (2)/Emma - Jane Austen.epub"), "a new edition", "2025-03-01T12:00:00Z");
     await s.backup(NIGHT2);
-    const result = await drill();
-    expect(result).toMatchObject({ verified: 2, changedSinceLastDrill: 1 });
+    expect(await drill("2025-03-02T05:00:00Z")).toMatchObject({ verified: 2, changedSinceLastDrill: 1, newerThanBackup: 0 });
+
+    // Changed after the backup: not comparable now, so drawn at the next drill once backed up.
+    touch(join(s.audiobooks, "Homer/The Odyssey/01.mp3"), "re-encoded", "2025-03-02T12:00:00Z");
+    expect(await drill("2025-03-02T13:00:00Z")).toMatchObject({ verified: 1, changedSinceLastDrill: 0, newerThanBackup: 1 });
+    await s.backup(new Date("2025-03-03T01:30:00Z"));
+    expect(await drill("2025-03-03T05:00:00Z")).toMatchObject({ verified: 2, changedSinceLastDrill: 1, newerThanBackup: 0 });
   });
 
   test("a wrong password is a clear failure, through the CLI, with no secret in the message", async () => {

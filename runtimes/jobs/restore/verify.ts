@@ -67,6 +67,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   const changed: Candidate[] = [];
   const rest: Candidate[] = [];
   let newerThanBackup = 0;
+  let oldestNotCompared = Infinity;
   for (const folder of config.backup!.folders) {
     for (const stored of await listFiles(access, folder, backupExcludes(folder))) {
       const local = join(sources[folder], stored.Path);
@@ -74,6 +75,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       if (!state) continue; // deleted since the backup: kept under deleted/, nothing to compare with
       if (!state.comparable) {
         newerThanBackup++;
+        oldestNotCompared = Math.min(oldestNotCompared, state.mtimeMs);
         continue;
       }
       const candidate = { folder, path: stored.Path, local, mtimeMs: state.mtimeMs };
@@ -115,9 +117,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   if (problems.length) {
     throw new RestoreError(`${problems.length} file(s) could not be restored intact: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`);
   }
+  // A file not compared this time (changed after the backup) counts as changed at the next drill.
   const now = options.now ?? new Date();
+  const mark = new Date(Math.min(now.getTime(), oldestNotCompared - 1));
   mkdirSync(dirname(stateFile), { recursive: true });
-  writeFileSync(`${stateFile}.tmp`, JSON.stringify({ lastDrill: now.toISOString(), verified: chosen.length }, null, 2) + "\n");
+  writeFileSync(`${stateFile}.tmp`, JSON.stringify({ lastDrill: mark.toISOString(), verified: chosen.length }, null, 2) + "\n");
   renameSync(`${stateFile}.tmp`, stateFile);
   const changedCount = Number.isNaN(lastDrill) ? 0 : changed.length;
   log(`restore drill: ${chosen.length} file(s) restored byte-identical (${changedCount} changed since the last drill)${newerThanBackup ? `; ${newerThanBackup} changed after the last backup, not compared` : ""}`);
