@@ -166,7 +166,7 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
       running: false,
       lastOutcome: "failed",
       lastSuccess: old,
-      lastError: { at: new Date(now - HOUR).toISOString(), message: "exit 1: shelfstack restore: 1 file(s) could not be restored intact: ebooks: George Eliot/Middlemarch (1)/Middlemarch - George Eliot.epub: failed to authenticate decrypted block - bad password?" },
+      lastError: { at: new Date(now - HOUR).toISOString(), message: "exit 1: shelfstack restore: 1 file(s) could not be restored intact (damaged on the remote, or written with other keys): ebooks/George Eliot/Middlemarch (1)/Middlemarch - George Eliot.epub: failed to authenticate decrypted block - bad password?" },
     });
     // Someone switches the library to Send & Receive in the server's GUI.
     await server.send("PATCH", "/rest/config/folders/library", { type: "sendreceive" });

@@ -35,14 +35,14 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     const bytes = readFileSync(epub);
     bytes[bytes.length - 100] ^= 0xff;
     writeFileSync(epub, bytes);
-    await expect(drill()).rejects.toThrow(/could not be restored intact: .*Middlemarch - George Eliot\.epub/);
+    await expect(drill()).rejects.toThrow(/^1 file\(s\) could not be restored intact \(damaged on the remote, or written with other keys\): ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: \S/);
 
     // Put it back, truncate the next one (Emma): caught too.
     bytes[bytes.length - 100] ^= 0xff;
     writeFileSync(epub, bytes);
     await drill();
     truncateSync(second, statSync(second).size - 1000);
-    await expect(drill()).rejects.toThrow(/could not be restored intact: .*Emma - Jane Austen\.epub/);
+    await expect(drill()).rejects.toThrow(/^1 file\(s\) could not be restored intact .*: ebooks\/Jane Austen\/Emma \(2\)\/Emma - Jane Austen\.epub: /);
   });
 
   test("the drill as the scheduler runs it: its status file names the damaged file, and doctor reports it", async () => {
@@ -64,7 +64,7 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     expect(runDrillJob().status).toBe(1);
     expect(doctor().find((c) => c.name === "job restore-drill")).toMatchObject({
       verdict: "fail",
-      fact: expect.stringMatching(/last run failed at .*could not be restored intact: .*Middlemarch - George Eliot\.epub/),
+      fact: expect.stringMatching(/last run failed at .*: exit 1: shelfstack restore: 1 file\(s\) could not be restored intact .*: ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: failed to authenticate decrypted block/),
     });
   });
 

@@ -100,22 +100,24 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       const list = join(scratch, `${folder}.files`);
       writeFileSync(list, files.map((f) => f.path).join("\n") + "\n");
       log(`restore drill: ${folder}: downloading ${files.length} file(s) from ${access.remotes.crypt}:${folder}`);
-      const copy = await access.run(["copy", "--files-from-raw", list, "--no-traverse", `${access.remotes.crypt}:${folder}`, join(scratch, folder)]);
-      for (const error of copy.errors) problems.push(`${folder}: ${error}`);
+      // One attempt: a damaged file does not heal on retry, and each retry would download it again.
+      const copy = await access.run(["copy", "--retries", "1", "--files-from-raw", list, "--no-traverse", `${access.remotes.crypt}:${folder}`, join(scratch, folder)]);
+      const before = problems.length;
       for (const file of files) {
         const restored = join(scratch, folder, file.path);
-        if (!existsSync(restored)) {
-          if (!copy.errors.some((e) => e.includes(file.path))) problems.push(`${folder}/${file.path}: did not come back from the remote`);
-        } else if (!readFileSync(restored).equals(readFileSync(file.local))) {
-          problems.push(`${folder}/${file.path}: decrypts to other bytes than the library's copy`);
-        }
+        const error = copy.errors.find((e) => e.startsWith(`${file.path}: `));
+        if (error) problems.push(`${folder}/${file.path}: ${error.slice(file.path.length + 2).replace(/^Failed to copy: /, "")}`);
+        else if (!existsSync(restored)) problems.push(`${folder}/${file.path}: did not come back from the remote`);
+        else if (!readFileSync(restored).equals(readFileSync(file.local))) problems.push(`${folder}/${file.path}: decrypts to other bytes than the library's copy`);
       }
+      if (copy.code !== 0 && problems.length === before) problems.push(`${folder}: rclone copy failed (exit ${copy.code})${copy.errors.length ? `: ${copy.errors.at(-1)}` : ""}`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   if (problems.length) {
-    throw new RestoreError(`${problems.length} file(s) could not be restored intact: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`);
+    // rclone's "bad password?" is also what a damaged block says: the drill names the file either way.
+    throw new RestoreError(`${problems.length} file(s) could not be restored intact (damaged on the remote, or written with other keys): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`);
   }
   // A file not compared this time (changed after the backup) counts as changed at the next drill.
   const now = options.now ?? new Date();
