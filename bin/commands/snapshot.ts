@@ -1,8 +1,11 @@
 import { basename, resolve } from "node:path";
-import { EXIT, loadFromArgs, parse, type Command } from "../cli";
+import { EXIT, loadFromArgs, parse, UsageError, type Command } from "../cli";
 import { GitError, LockedError, runSnapshot } from "../../runtimes/jobs/snapshot/snapshot";
 import { statisticsSources } from "../../runtimes/jobs/snapshot/sources";
 import { books, readTime } from "../../runtimes/jobs/snapshot/summary";
+import { RestoreError } from "../../runtimes/jobs/restore/remote";
+import { restoreStatistics } from "../../runtimes/jobs/restore/statistics";
+import { parseAt } from "./restore";
 
 const HELP = `usage: shelfstack snapshot [-c stack.yaml] [--from <settings dir> [--name <reader>]] [--repo <git dir>]
 
@@ -16,9 +19,34 @@ database fails that reader and keeps its last good snapshot.
   --repo   the snapshot repository, created on first use (default: server.paths.snapshots)
 
 Exit 0: every reader snapshotted or unchanged. 1: a reader's database was damaged or unstable
-(one line each), or the repository could not be used. 2: a bug.`;
+(one line each), or the repository could not be used. 2: a bug.
+
+       shelfstack snapshot restore --reader <name> [--at DATE] --to DIR [-c stack.yaml] [--repo <git dir>]
+
+Writes DIR/statistics.sqlite3 from the reader's snapshot history (the last one at or before DATE:
+YYYY-MM-DD = the end of that day, UTC; or an ISO time), checked with PRAGMA integrity_check. DIR must be new or empty and
+outside every Syncthing folder; SETUP.md says how to put the file back on the reader.`;
+
+const RESTORE_HELP = HELP.slice(HELP.indexOf("       shelfstack snapshot restore")).replace(/^ +/, "usage: ");
+
+async function restoreCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { config: { type: "string", short: "c" }, reader: { type: "string" }, at: { type: "string" }, to: { type: "string" }, repo: { type: "string" } }, RESTORE_HELP);
+  if (!values.reader || !values.to) throw new UsageError(`snapshot restore needs --reader <name> and --to DIR\n\n${RESTORE_HELP}`);
+  const config = loadFromArgs(values.config);
+  try {
+    const result = restoreStatistics({ config, repo: values.repo, reader: values.reader, at: values.at ? parseAt(values.at) : undefined, to: values.to });
+    console.log(`${result.file}: ${values.reader}'s statistics as of ${result.date} (snapshot ${result.commit.slice(0, 12)}), integrity_check ok`);
+    console.log("To put it back on the reader, follow \"Putting statistics back\" in that reader's SETUP.md.");
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof RestoreError || error instanceof GitError)) throw error;
+    console.error(`shelfstack snapshot restore: ${error.message}`);
+    return EXIT.invalid;
+  }
+}
 
 const snapshot: Command = async (args) => {
+  if (args[0] === "restore") return restoreCommand(args.slice(1));
   const { values } = parse(args, { config: { type: "string", short: "c" }, from: { type: "string" }, name: { type: "string" }, repo: { type: "string" } }, HELP);
   if (values.name && !values.from) {
     console.error("shelfstack snapshot: --name goes with --from");

@@ -39,6 +39,15 @@ export const backupSchema = z
       })
       .strict()
       .prefault({}),
+    drill: z
+      .object({
+        enabled: z.boolean().default(true).describe("run `shelfstack restore-drill` from the crontab: prove the backup decrypts to the library's bytes"),
+        schedule: cron.default("0 4 * * 0").describe("when the restore drill runs (server time zone); weekly by default, after the night's backup"),
+        sample: z.int().min(1, { message: "at least 1 file" }).max(10_000, { message: "at most 10000 files" }).default(20).describe("files downloaded at random each drill, besides every file changed since the last drill"),
+      })
+      .strict()
+      .prefault({})
+      .describe("the restore drill: downloads files from the encrypted remote, decrypts them and compares them byte for byte with the library"),
   })
   .strict();
 

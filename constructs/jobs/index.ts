@@ -54,7 +54,9 @@ export class Jobs extends Construct {
     }
     const stackCopy = new RenderedFile(this, "StackCopy", { path: "jobs/stack.yaml", content: renderStackCopy(config) });
 
-    const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...(props.secrets ?? [])];
+    // `docker exec jobs shelfstack doctor` asks the server's Syncthing about its folders with this key.
+    const doctorSecrets = config.syncthing.enabled ? [config.syncthing.apiKey] : [];
+    const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...doctorSecrets, ...(props.secrets ?? [])];
     this.container = new Container(this, "Container", {
       name: "jobs",
       image: JOBS_IMAGE,

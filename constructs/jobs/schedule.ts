@@ -33,6 +33,13 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
       summary: `encrypted copy of ${config.backup.folders.join(", ")} to Koofr (rclone sync, deletions kept under deleted/<date>, then cryptcheck)`,
     });
   }
+  if (config.backup?.enabled && config.backup.drill.enabled) {
+    jobs.push({
+      name: "restore-drill",
+      schedule: config.backup.drill.schedule,
+      summary: `${config.backup.drill.sample} random files and every file changed since the last drill, downloaded from Koofr, decrypted and compared byte for byte with the library`,
+    });
+  }
   if (config.etl.enabled) {
     // The ETL (issue 8): `shelfstack etl` loads the statistics snapshot and listening sessions into Postgres.
     jobs.push({ name: "etl", schedule: config.etl.schedule, summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres" });

@@ -158,6 +158,28 @@ function koreader(config: StackConfig, device: ResolvedDevice): GuideSection[] {
   ];
 }
 
+/**
+ * Putting a restored statistics database back on the reader: the folder paused on the reader so
+ * nothing half-copied is sent, the old -wal/-shm removed (they belong to the old database), and the
+ * server's side receive-only, so it never pushes an older copy back.
+ */
+function statisticsBack(config: StackConfig, device: ResolvedDevice): GuideSection | undefined {
+  const folder = foldersForDevice(config, device.name).find((f) => f.content === "koreader-settings");
+  if (!config.statistics.enabled || !folder) return undefined;
+  const db = `${device.koreaderSettingsPath.replace(/\/+$/, "")}/statistics.sqlite3`;
+  return {
+    title: "Putting statistics back (after a lost or reset reader)",
+    steps: [
+      `Get the database from the nightly snapshots: ${code(`shelfstack snapshot restore --reader ${device.name} --to ./restored-${device.name}`)} (add ${code("--at YYYY-MM-DD")} for an earlier night). It writes ${code("statistics.sqlite3")}, checked with SQLite's integrity_check.`,
+      "On this device, quit KOReader completely (menu → *Exit*), so nothing holds the database open.",
+      `In Syncthing-Fork, open the folder ${code(folder.label)} and tap **Pause**: while it is paused nothing is sent to the server.`,
+      `Copy the restored file over ${code(db)} (USB or \`adb push\`), and delete ${code("statistics.sqlite3-wal")} and ${code("statistics.sqlite3-shm")} beside it if they are there: they belong to the old database and would damage the restored one.`,
+      "Open KOReader, check *Reading statistics* shows the history back, then quit it again.",
+      `Resume the folder in Syncthing-Fork. This device sends the restored file to the server; the server's side is receive-only, so it never pushes an older copy back. The next night's snapshot records it.`,
+    ],
+  };
+}
+
 /** The guide for one device. */
 export function deviceGuide(config: StackConfig, device: ResolvedDevice): Guide {
   const index = config.devices.findIndex((d) => d.name === device.name);
@@ -169,6 +191,10 @@ export function deviceGuide(config: StackConfig, device: ResolvedDevice): Guide 
       if (config.syncthing.enabled) sections.push(syncthing(config, device, index));
       else if (config.opds.enabled) sections.push(opds(config, "KOReader"));
       sections.push(...koreader(config, device));
+      if (config.syncthing.enabled) {
+        const back = statisticsBack(config, device);
+        if (back) sections.push(back);
+      }
       break;
     case "android":
       if (usesSyncthing) sections.push(syncthing(config, device, index));

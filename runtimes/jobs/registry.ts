@@ -21,6 +21,8 @@ export const JOBS: Registry = {
   snapshot: { summary: "integrity-checked git snapshot of KOReader statistics", timeoutMinutes: 30 },
   // A first upload of a large library can take nights: a run stopped here continues where it left off.
   backup: { summary: "rclone sync of the library to encrypted Koofr, then cryptcheck", timeoutMinutes: 20 * 60 },
+  // Downloads a sample of the library, plus whatever changed since the last drill.
+  "restore-drill": { summary: "restore drill: files downloaded from the backup, decrypted, compared byte for byte", timeoutMinutes: 3 * 60 },
   // issue 8: `shelfstack etl` (bin/commands/etl.ts, runtimes/jobs/etl/).
   etl: { summary: "ETL of reading sessions into Postgres", timeoutMinutes: 2 * 60 },
   // issue 9: `shelfstack bootstrap` (bin/commands/bootstrap.ts, runtimes/jobs/bootstrap/), @reboot.

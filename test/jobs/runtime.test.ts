@@ -82,6 +82,6 @@ describeWithTool("git", "apt-get install git", "the jobs runtime end to end (bui
       encoding: "utf8",
     });
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/scheduler: cannot start: crontab line 1: unknown job "backups" — known jobs: backup, bootstrap, etl, snapshot\n$/);
+    expect(run.stdout).toMatch(/scheduler: cannot start: crontab line 1: unknown job "backups" — known jobs: backup, bootstrap, etl, restore-drill, snapshot\n$/);
   });
 });

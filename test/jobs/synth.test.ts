@@ -60,6 +60,9 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
         "# backup: encrypted copy of ebooks, audiobooks, snapshots to Koofr (rclone sync, deletions kept under deleted/<date>, then cryptcheck)",
         "30 2 * * * shelfstack backup",
         "",
+        "# restore-drill: 20 random files and every file changed since the last drill, downloaded from Koofr, decrypted and compared byte for byte with the library",
+        "0 4 * * 0 shelfstack restore-drill",
+        "",
         "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres",
         "30 3 * * * shelfstack etl",
         "",
@@ -76,6 +79,7 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
       ["@reboot", "bootstrap"],
       ["0 2 * * *", "snapshot"],
       ["30 2 * * *", "backup"],
+      ["0 4 * * 0", "restore-drill"],
       ["30 3 * * *", "etl"],
     ]);
     for (const e of crontab.entries) expect(Object.keys(JOBS)).toContain(e.job);

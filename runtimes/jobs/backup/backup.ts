@@ -43,6 +43,17 @@ export interface BackupResult {
 /** The snapshot job's scratch space inside the repository: never worth backing up. */
 const EXCLUDES: Partial<Record<BackupFolder, string[]>> = { snapshots: ["--exclude", "/.git/shelfstack/**"] };
 
+/** The server folder each backup folder copies. */
+export function backupSources(config: StackConfig): Record<BackupFolder, string> {
+  const { paths } = config.server;
+  return { ebooks: paths.ebooks, audiobooks: paths.audiobooks, snapshots: paths.snapshots };
+}
+
+/** What the sync leaves out of a folder (also left out of a restore drill's comparison). */
+export function backupExcludes(folder: BackupFolder): string[] {
+  return EXCLUDES[folder] ?? [];
+}
+
 /** 2024-05-01_023000 in the server's time zone: sorts by date, readable in a listing. */
 export function backupStamp(now: Date, timeZone: string): string {
   const parts = Object.fromEntries(
@@ -65,7 +76,7 @@ function secretValue(env: NodeJS.ProcessEnv, ref: SecretRef, what: string, field
  * RCLONE_CRYPT_PASSWORD itself, un-obscured) and each replaced by its obscured form under the
  * remote's own variable, RCLONE_CONFIG_<REMOTE>_PASSWORD.
  */
-async function rcloneEnv(options: BackupOptions, remotes: BackupRemotes): Promise<NodeJS.ProcessEnv> {
+export async function rcloneEnv(options: Pick<BackupOptions, "config" | "env" | "rclone">, remotes: BackupRemotes): Promise<NodeJS.ProcessEnv> {
   const backup = options.config.backup!;
   const env = options.env ?? process.env;
   const secrets: [string, string, SecretRef, string, string][] = [
@@ -102,8 +113,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
   const env = await rcloneEnv(options, remotes);
   await checkKeys(options, env, remotes);
   const stamp = backupStamp(options.now ?? new Date(), config.server.timezone);
-  const { paths } = config.server;
-  const sources: Record<BackupFolder, string> = { ebooks: paths.ebooks, audiobooks: paths.audiobooks, snapshots: paths.snapshots };
+  const sources = backupSources(config);
   const rclone = (args: string[]) => runRclone(["--config", options.rcloneConfig, ...args], { env, log, rclone: options.rclone });
 
   const failures: string[] = [];
@@ -152,7 +162,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
 }
 
 /** The names at the top of a remote folder; a folder that does not exist holds none. */
-function listTop(options: BackupOptions, env: NodeJS.ProcessEnv, remote: string): Promise<string[]> {
+export function listTop(options: Pick<BackupOptions, "rcloneConfig" | "rclone">, env: NodeJS.ProcessEnv, remote: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile(options.rclone ?? "rclone", ["--config", options.rcloneConfig, "lsf", "--max-depth", "1", remote], { env, encoding: "utf8" }, (error, stdout, stderr) => {
       if (!error) resolve(stdout.split("\n").filter(Boolean));
@@ -167,7 +177,7 @@ function listTop(options: BackupOptions, env: NodeJS.ProcessEnv, remote: string)
  * the one that wrote the backup, a sync would quietly upload a second copy beside the first.
  * Every name at the top of the backup must decrypt with the keys given.
  */
-async function checkKeys(options: BackupOptions, env: NodeJS.ProcessEnv, remotes: BackupRemotes): Promise<void> {
+export async function checkKeys(options: Pick<BackupOptions, "config" | "rcloneConfig" | "rclone">, env: NodeJS.ProcessEnv, remotes: BackupRemotes): Promise<void> {
   const stored = await listTop(options, env, remotes.target);
   const readable = await listTop(options, env, `${remotes.crypt}:`);
   if (readable.length < stored.length) {
