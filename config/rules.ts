@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { StackInput } from "./schema";
 import { syncthingFolderRules } from "./syncthing-folders";
+import { notAPeerReason, runsSyncthing } from "./syncthing-peers";
 
 /**
  * Rules that span several fields. Each issue carries the YAML path of the field to fix.
@@ -18,11 +19,11 @@ export function crossFieldRules(stack: StackInput, ctx: z.RefinementCtx): void {
         message: `device name "${device.name}" is already used by devices[${first}] — give each device its own name`,
       });
     } else seen.set(device.name, i);
-    if (device.kind === "ios" && device.syncthingId) {
+    if (device.syncthingId && !runsSyncthing(device.kind)) {
       ctx.addIssue({
         code: "custom",
         path: ["devices", i, "syncthingId"],
-        message: "an iOS device never gets Syncthing (it reads over OPDS) — remove syncthingId",
+        message: `${notAPeerReason(device.kind)} — remove syncthingId`,
       });
     }
   });

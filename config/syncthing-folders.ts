@@ -10,9 +10,11 @@
  */
 import type { z } from "zod";
 import { canonicalDeviceId } from "./device-id";
+import { PORTS } from "./ports";
 import { resolve, type ResolvedDevice, type ServerPaths, type StackConfig } from "./resolve";
 import type { FolderInput, StackInput } from "./schema";
 import type { folderTypes } from "./schema/syncthing";
+import { isSyncthingPeer, notAPeerReason, runsSyncthing } from "./syncthing-peers";
 
 export type FolderType = (typeof folderTypes)[number];
 export type FolderContent = FolderInput["content"];
@@ -67,6 +69,9 @@ export interface SyncthingDevice {
   /** Canonical device ID; the server's is known only once `syncthing.serverId` is set. */
   readonly deviceId?: string;
   readonly address: string;
+  /** A reader's kind and tailnet owner: what the tailnet policy opens the sync port to. */
+  readonly kind?: ResolvedDevice["kind"];
+  readonly owner?: string;
 }
 
 /** What a device's owner sets up for one folder (SETUP.md: "accept this folder as …"). */
@@ -78,9 +83,6 @@ export interface DeviceFolderView {
   readonly type: FolderType;
   readonly ignores: readonly string[];
 }
-
-/** Syncthing's sync port (constructs/ports.ts has the same; config/ does not import constructs/). */
-export const SYNC_PORT = 22000;
 
 /** Staggered versioning keeps versions for this long by default: the nightly git snapshot is the long-term history. */
 const DEFAULT_STAGGERED_MAX_AGE_S = 30 * 24 * 3600;
@@ -111,17 +113,17 @@ const TYPES_BY_DIRECTION: Record<FolderDirection, { server: FolderType; device: 
   "two-way": { server: "sendreceive", device: "sendreceive" },
 };
 
-/** The devices that run Syncthing: any device with a syncthingId (iOS is refused by the rules). */
+/** The server and every Syncthing peer (config/syncthing-peers.ts decides which devices are). */
 export function syncthingDevices(config: StackConfig): { server: SyncthingDevice; devices: SyncthingDevice[] } {
   const tailnet = config.tailnet.name;
   const server: SyncthingDevice = {
     name: config.server.hostname,
     deviceId: config.syncthing.serverId ? canonicalDeviceId(config.syncthing.serverId) : undefined,
-    address: `tcp://${config.server.hostname}.${tailnet}:${SYNC_PORT}`,
+    address: `tcp://${config.server.hostname}.${tailnet}:${PORTS.syncthingSync}`,
   };
   const devices = config.devices
-    .filter((d) => d.syncthingId && d.kind !== "ios")
-    .map((d) => ({ name: d.name, deviceId: canonicalDeviceId(d.syncthingId!), address: "dynamic" }))
+    .filter(isSyncthingPeer)
+    .map((d) => ({ name: d.name, deviceId: canonicalDeviceId(d.syncthingId!), address: "dynamic", kind: d.kind, owner: d.owner }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return { server, devices };
 }
@@ -209,21 +211,21 @@ export function planFolders(
   const declared = syncthing.folders !== undefined;
   const inputs = syncthing.folders ?? DEFAULT_FOLDERS;
   const byName = new Map(devices.map((d) => [d.name, d]));
-  const defaultMembers = devices.filter((d) => d.syncthingId && (d.kind === "android-ereader" || d.kind === "android"));
+  const defaultMembers = devices.filter(isSyncthingPeer);
 
   inputs.forEach((input, i) => {
     const at = (...rest: (string | number)[]) => ["syncthing", "folders", i, ...rest];
     const source = declared ? i : undefined;
     const report = (path: (string | number)[], message: string) => problems.push({ path, message });
 
-    // Members: named devices must exist, run Syncthing, and not be iOS.
+    // Members: named devices must exist and be Syncthing peers.
     const members: ResolvedDevice[] = [];
     (input.devices ?? defaultMembers.map((d) => d.name)).forEach((name, j) => {
       const device = byName.get(name);
       if (!device) {
         report(at("devices", j), `unknown device "${name}" — use the name of an entry under devices (${[...byName.keys()].join(", ")})`);
-      } else if (device.kind === "ios") {
-        report(at("devices", j), `"${name}" is an iOS device, which never gets a Syncthing folder (it reads over OPDS) — remove it from this list`);
+      } else if (!runsSyncthing(device.kind)) {
+        report(at("devices", j), `"${name}": ${notAPeerReason(device.kind)} — remove it from this list`);
       } else if (!device.syncthingId) {
         report(at("devices", j), `"${name}" has no syncthingId — add its Syncthing device ID under devices, or remove it from this list`);
       } else members.push(device);

@@ -3,7 +3,7 @@ import type { AbsKeyHandoff } from "../config/abs-keys";
 import type { SecretRef } from "../config/secret";
 import { Container } from "./container";
 import { IMAGES } from "./images";
-import { PORTS } from "./ports";
+import { PORTS } from "../config/ports";
 import { AbsKeyEntrypoint } from "./setup/abs-key";
 
 export interface AbsOpdsProps {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ABS_LIBRARY_PATHS } from "../config/abs-keys";
 import { Container } from "./container";
 import { IMAGES } from "./images";
-import { PORTS } from "./ports";
+import { ABS_LOCAL_URL, PORTS } from "../config/ports";
 
 export interface AudiobookshelfProps {
   /** Pinned X.Y.Z. */
@@ -20,7 +20,7 @@ export interface AudiobookshelfProps {
 export class Audiobookshelf extends Construct {
   readonly container: Container;
   /** How other containers in the namespace reach it. */
-  readonly localUrl = `http://127.0.0.1:${PORTS.audiobookshelf}`;
+  readonly localUrl = ABS_LOCAL_URL;
 
   constructor(scope: Construct, id: string, props: AudiobookshelfProps) {
     super(scope, id);

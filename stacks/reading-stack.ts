@@ -7,7 +7,7 @@ import { bootstrapJobProps } from "../constructs/setup/bootstrap-job";
 import { SetupPages } from "../constructs/setup";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
 import { Tailnet } from "../constructs/tailscale/tailnet";
-import { policyPropsFromConfig } from "../constructs/tailscale/policy/generate";
+import { tailnetPolicyProps } from "../constructs/tailscale/policy/generate";
 import { Audiobookshelf } from "../constructs/audiobookshelf";
 import { AbsOpds } from "../constructs/abs-opds";
 import { Shelfbridge } from "../constructs/shelfbridge";
@@ -36,7 +36,7 @@ export class ReadingStack extends TerraformStack {
 
     // The tailnet policy (its tests run here, offline), the server's auth key, MagicDNS, serve.json.
     const tailnet = new Tailnet(this, "Tailnet", {
-      ...policyPropsFromConfig(config),
+      ...tailnetPolicyProps(config),
       serverFqdn: config.serverFqdn,
       opds: config.opds.enabled,
       magicDns: config.tailnet.magicDns,
@@ -93,7 +93,7 @@ export class ReadingStack extends TerraformStack {
 
     if (config.syncthing.enabled) {
       const peers = syncthingDevices(config);
-      new Syncthing(this, "Syncthing", {
+      const syncthing = new Syncthing(this, "Syncthing", {
         folders: syncthingFolders(config),
         server: peers.server,
         devices: peers.devices,
@@ -104,6 +104,8 @@ export class ReadingStack extends TerraformStack {
         network,
         identity: serverIdentity(config),
       });
+      // The sync port opens to exactly the peers the server's config lists.
+      tailnet.allow(syncthing.access);
     }
 
     // The nightly jobs (snapshot, backup, ETL) and start-up jobs: see constructs/jobs/schedule.ts.
@@ -132,5 +134,9 @@ export class ReadingStack extends TerraformStack {
     // Last: it looks at every container above to find the host directories they need.
     new HostDirectories(this, "HostDirectories", { owner: server.user });
     new ComposeFile(this, "Compose");
+
+    // Every component has declared its tailnet access: the policy is generated and its tests run
+    // now, so a failing test refuses the stack where it is built, with its YAML path.
+    void tailnet.policy;
   }
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { EXIT, loadFromArgs, parse, UsageError, type Command } from "../cli";
-import { PORTS } from "../../constructs/ports";
+import { ABS_LOCAL_URL, SYNCTHING_GUI_LOCAL_URL } from "../../config/ports";
 import { anyFailed, formatChecks } from "../../runtimes/doctor/check";
 import { runDoctor } from "../../runtimes/doctor";
 import { defaultStatusDir } from "../../runtimes/jobs/service";
@@ -23,8 +23,8 @@ Run it on the laptop (on the tailnet) or on the server: docker exec jobs shelfst
   --crontab file         the rendered crontab (default: $SHELFSTACK_CRONTAB, else <out>/cron/crontab)
   --status-dir dir       the jobs' status files (default: <server.paths.appdata>/jobs/status)
   --docker-host url      default server.dockerHost (unix:// over the Engine API; ssh://, tcp:// via the docker CLI)
-  --abs-url url          Audiobookshelf (default: http://127.0.0.1:80 in the jobs container, else https://<server>.<tailnet>)
-  --syncthing-url url    the server Syncthing's REST API (default: http://127.0.0.1:${PORTS.syncthingGui})
+  --abs-url url          Audiobookshelf (default: ${ABS_LOCAL_URL} in the jobs container, else https://<server>.<tailnet>)
+  --syncthing-url url    the server Syncthing's REST API (default: ${SYNCTHING_GUI_LOCAL_URL})
   --https-host h[:p]     the HTTPS name to check (default: <server>.<tailnet>:443)
   --reader-hours n       a reader unseen for longer fails (default: 48)
   --min-free-gib n       less free space fails (default: 1)
@@ -74,8 +74,8 @@ const doctor: Command = async (args) => {
     composeFile: join(out, "docker-compose.yml"),
     crontab: values.crontab ?? process.env.SHELFSTACK_CRONTAB ?? join(out, "cron", "crontab"),
     statusDir: values["status-dir"] ?? defaultStatusDir(config),
-    absUrl: values["abs-url"] ?? (inJobsContainer ? `http://127.0.0.1:${PORTS.audiobookshelf}` : config.serverUrl),
-    syncthingUrl: values["syncthing-url"] ?? `http://127.0.0.1:${PORTS.syncthingGui}`,
+    absUrl: values["abs-url"] ?? (inJobsContainer ? ABS_LOCAL_URL : config.serverUrl),
+    syncthingUrl: values["syncthing-url"] ?? SYNCTHING_GUI_LOCAL_URL,
     syncthingApiKey: process.env[config.syncthing.apiKey.env] || undefined,
     ...httpsTarget(values["https-host"]),
     readerSeenWithinHours: positive(values["reader-hours"], "--reader-hours", 48),

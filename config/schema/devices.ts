@@ -3,6 +3,7 @@ import { dnsLabel, email } from "./common";
 import { isValidDeviceId } from "../device-id";
 
 export const deviceKinds = ["android-ereader", "android", "ios", "laptop"] as const;
+export type DeviceKind = (typeof deviceKinds)[number];
 
 export const syncthingDeviceId = z.string().refine(isValidDeviceId, {
   message:
@@ -14,10 +15,10 @@ export const deviceSchema = z
     name: dnsLabel.describe("the device's name in this file (and its tailnet name unless tailnetName is set)"),
     kind: z
       .enum(deviceKinds, { message: `unknown device kind — use one of ${deviceKinds.join(", ")}` })
-      .describe("Android devices with a syncthingId get Syncthing folders; ios reads over OPDS only"),
+      .describe("Android devices with a syncthingId get Syncthing folders; ios and laptop read over OPDS or the browser"),
     owner: email.optional().describe("tailnet login of the device's owner; default tailnet.owner"),
     tailnetName: dnsLabel.optional().describe("the device's machine name on the tailnet; default name"),
-    syncthingId: syncthingDeviceId.optional().describe("Syncthing device ID (Android only): the app's ‘Show device ID’"),
+    syncthingId: syncthingDeviceId.optional().describe("Syncthing device ID (android and android-ereader only): the app's ‘Show device ID’"),
     koreaderSettingsPath: z
       .string()
       .default("/storage/emulated/0/koreader/settings")

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cron } from "./common";
 import { secret } from "../secret";
+import { ABS_LOCAL_URL } from "../ports";
 
 const DEFAULTS = {
   enabled: true,
@@ -8,7 +9,7 @@ const DEFAULTS = {
   database: { env: "DATABASE_URL" },
   sessionGapSeconds: 300,
   audiobookshelf: true,
-  audiobookshelfUrl: "http://127.0.0.1:80",
+  audiobookshelfUrl: ABS_LOCAL_URL,
   hardcover: true,
   hardcoverUrl: "https://api.hardcover.app/v1/graphql",
 } as const;

@@ -6,13 +6,14 @@ import type { PeerEntry } from "./config-xml";
 import { SyncthingInstance } from "./instance";
 import { SyncthingServer } from "./server";
 import type { ServerIdentity } from "../../config/syncthing-identity";
+import { syncthingAccess, type ServerAccess } from "../tailscale/policy/generate";
 
 export interface SyncthingProps {
   /** The resolved folders (config/syncthing-folders.ts): each carries both sides' modes. */
   readonly folders: readonly SyncthingFolder[];
   /** The server as a peer; its deviceId is known once syncthing.serverId is set. */
   readonly server: SyncthingDevice;
-  /** Every device that runs Syncthing. */
+  /** Every Syncthing peer (config/syncthing-peers.ts): listed in the server's config, and let through the tailnet to the sync port. */
   readonly devices: readonly SyncthingDevice[];
   readonly apiKey: SecretRef;
   /** Application state directory on the server; Syncthing keeps its state in <appdataDir>/syncthing. */
@@ -34,12 +35,15 @@ const peer = (d: SyncthingDevice): PeerEntry | undefined => (d.deviceId ? { name
 export class Syncthing extends Construct {
   readonly server: SyncthingServer;
   readonly serverConfig: SyncthingInstance;
+  /** The sync port and the peers it serves: what this construct asks the tailnet to open (`Tailnet.allow`). */
+  readonly access: ServerAccess;
   private readonly readers = new Map<string, SyncthingInstance>();
   private readonly serverPeer?: PeerEntry;
   private readonly peers: Map<string, PeerEntry>;
 
   constructor(scope: Construct, id: string, props: SyncthingProps) {
     super(scope, id);
+    this.access = syncthingAccess(props.devices);
     this.serverPeer = peer(props.server);
     this.peers = new Map(props.devices.flatMap((d) => (d.deviceId ? [[d.name, peer(d)!] as const] : [])));
     this.serverConfig = new SyncthingInstance(this, "ServerConfig", { dir: "server", self: this.serverPeer });

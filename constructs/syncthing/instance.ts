@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { RenderedFile } from "../rendered-file";
 import { renderConfigXml, type FolderEntry, type PeerEntry } from "./config-xml";
 import { renderStignore } from "./stignore";
-import { PORTS } from "../ports";
+import { PORTS } from "../../config/ports";
 
 export interface SyncthingInstanceProps {
   /** Directory below syncthing/ in the output: "server", or the device's name. */

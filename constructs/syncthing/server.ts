@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
 import { Container } from "../container";
-import { PORTS } from "../ports";
+import { PORTS } from "../../config/ports";
 import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";

@@ -1,3 +1,4 @@
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
 import { StackError } from "../../config/load";
@@ -6,11 +7,11 @@ import { DnsPreferences } from "../../providers/tailscale/dns-preferences";
 import { TailnetKey } from "../../providers/tailscale/tailnet-key";
 import { TailscaleProvider } from "../../providers/tailscale/provider";
 import { terraformLiteral } from "../container";
-import { PORTS } from "../ports";
+import { ABS_LOCAL_URL, localUrl, PORTS } from "../../config/ports";
 import { RenderedFile } from "../rendered-file";
 import { Secrets } from "../secrets";
 import { evaluatePolicy } from "./policy/evaluate";
-import { generatePolicy, type GeneratedPolicy, type TailnetPolicyProps } from "./policy/generate";
+import { generatePolicy, type GeneratedPolicy, type ServerAccess, type TailnetPolicyProps } from "./policy/generate";
 import { policyProblems } from "./policy-errors";
 import { renderServeConfig } from "./serve";
 
@@ -43,26 +44,26 @@ export interface TailnetProps extends TailnetPolicyProps {
  * The tailnet side of the stack: the tailscale provider, the whole policy file (generated from
  * stack.yaml, merged into tailnet.basePolicy when there is one, and its tests run offline before
  * anything is written), the server's auth key, MagicDNS, and the sidecar's serve config. Rendered: tailscale/policy.hujson, tailscale/serve.json.
+ *
+ * A component that listens on the tailnet declares it with `allow(access)`, in any order: the
+ * policy is generated when first read (by synth, or `policy`), from every access declared by then.
  */
 export class Tailnet extends Construct {
   readonly provider: TailscaleProvider;
-  readonly policy: GeneratedPolicy;
   readonly acl: Acl;
   /** Single use, preauthorized, tagged with the server's tag; `authKey.key` is sensitive. */
   readonly authKey: TailnetKey;
   readonly dns?: DnsPreferences;
   readonly policyFile: RenderedFile;
   readonly serveConfig: RenderedFile;
+  private readonly props: TailnetProps;
+  private readonly access: ServerAccess[];
+  private generated?: GeneratedPolicy;
 
   constructor(scope: Construct, id: string, props: TailnetProps) {
     super(scope, id);
-    this.policy = generatePolicy(props);
-    const evaluation = evaluatePolicy(this.policy.policy, { offlineTests: this.policy.offlineTests });
-    if (!evaluation.ok) {
-      const { problems, internal } = policyProblems(evaluation, this.policy);
-      if (internal.length) throw new Error(`the generated tailnet policy fails its own checks (a shelfstack bug):\n${internal.join("\n")}`);
-      throw new StackError("stack.yaml", problems);
-    }
+    this.props = props;
+    this.access = [...(props.access ?? [])];
 
     const secrets = Secrets.of(this);
     const oauth = (props.auth ?? "api-key") === "oauth-client";
@@ -74,9 +75,9 @@ export class Tailnet extends Construct {
         : undefined,
     });
 
-    this.policyFile = new RenderedFile(this, "PolicyFile", { path: "tailscale/policy.hujson", content: this.policy.text });
+    this.policyFile = new RenderedFile(this, "PolicyFile", { path: "tailscale/policy.hujson", content: () => this.policy.text });
     this.acl = new Acl(this, "Policy", {
-      acl: terraformLiteral(this.policy.text),
+      acl: Lazy.stringValue({ produce: () => terraformLiteral(this.policy.text) }),
       overwriteExistingContent: props.overwriteExistingPolicy ?? false,
     });
     // The tag must be in tagOwners before a key can carry it: the policy goes first.
@@ -98,10 +99,30 @@ export class Tailnet extends Construct {
         fqdn: props.serverFqdn,
         httpsPort: PORTS.https,
         routes: [
-          { mount: "/", proxy: `http://127.0.0.1:${PORTS.audiobookshelf}` },
-          ...((props.opds ?? true) ? [{ mount: "/opds", proxy: `http://127.0.0.1:${PORTS.opds}/opds` }] : []),
+          { mount: "/", proxy: ABS_LOCAL_URL },
+          ...((props.opds ?? true) ? [{ mount: "/opds", proxy: localUrl(PORTS.opds, "/opds") }] : []),
         ],
       }),
     });
+  }
+
+  /** Opens `access.port` on the server to `access.peers`: its rule and every device's test, from this one call. */
+  allow(access: ServerAccess): void {
+    if (this.generated) throw new Error(`Tailnet.allow(${access.name}) after the policy was generated — a shelfstack bug`);
+    this.access.push(access);
+  }
+
+  /** The whole policy, generated once from the props and every allow(); its tests pass offline or it throws. */
+  get policy(): GeneratedPolicy {
+    if (this.generated) return this.generated;
+    const policy = generatePolicy({ ...this.props, access: this.access });
+    const evaluation = evaluatePolicy(policy.policy, { offlineTests: policy.offlineTests });
+    if (!evaluation.ok) {
+      const { problems, internal } = policyProblems(evaluation, policy);
+      if (internal.length) throw new Error(`the generated tailnet policy fails its own checks (a shelfstack bug):\n${internal.join("\n")}`);
+      throw new StackError("stack.yaml", problems);
+    }
+    this.generated = policy;
+    return policy;
   }
 }

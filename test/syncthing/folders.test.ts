@@ -75,7 +75,7 @@ describe("the folder model (config/syncthing-folders.ts)", () => {
   test("devices: the server at its tailnet address, readers dial it (dynamic); the server's ID only when set", () => {
     expect(syncthingDevices(stack())).toEqual({
       server: { name: "shelf", deviceId: undefined, address: "tcp://shelf.tail1234.ts.net:22000" },
-      devices: [{ name: "palma", deviceId: PALMA, address: "dynamic" }],
+      devices: [{ name: "palma", deviceId: PALMA, address: "dynamic", kind: "android-ereader", owner: "alice@example.com" }],
     });
     expect(syncthingDevices(stack("", `  serverId: ${BOOX.replace(/-/g, "")}\n`)).server.deviceId).toBe(BOOX);
   });

@@ -81,7 +81,7 @@ const cases: Case[] = [
     yaml: withSyncthing("  folders:\n    - id: library\n      content: library\n      direction: to-devices\n      devices: [palma, iphone]\n"),
     path: "syncthing.folders[0].devices[1]",
     at: "devices: [palma, iphone]",
-    says: /"iphone" is an iOS device, which never gets a Syncthing folder \(it reads over OPDS\) — remove it from this list/,
+    says: /"iphone": an iOS device never gets Syncthing \(it reads over OPDS\) — remove it from this list/,
   },
   {
     name: "an iOS device with a Syncthing ID",

@@ -71,7 +71,7 @@ describe("the generated policy", () => {
   });
 
   test("without a Syncthing device (or with Syncthing off) no one reaches the sync port", () => {
-    const props = { ...policyPropsFromConfig(load(EXAMPLE_YAML)), syncthing: false };
+    const props = { ...policyPropsFromConfig(load(EXAMPLE_YAML)), access: [] };
     const { policy } = generatePolicy(props);
     expect(policy.acls).toHaveLength(1);
     expect(policy.postures).toBeUndefined();

@@ -9,7 +9,9 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import { StackError } from "../../../config/load";
 import type { StackConfig } from "../../../config/resolve";
-import { PORTS } from "../../ports";
+import { PORTS } from "../../../config/ports";
+import { syncthingDevices } from "../../../config/syncthing-folders";
+import { DEVICE_OS } from "../../../config/syncthing-peers";
 import { countComments } from "./hujson";
 import { BasePolicyError, MERGED_MAPS, mergeIntoBase, readBasePolicy, type BasePolicy } from "./merge";
 import { renderHujson, type Notes } from "./render";
@@ -22,8 +24,20 @@ export interface PolicyDevice {
   readonly kind: DeviceKind;
   /** Tailnet login the device is signed in as. */
   readonly owner: string;
-  /** Devices with a Syncthing ID sync with the server (Android only). */
-  readonly syncthingId?: string;
+}
+
+/**
+ * A port a component of the server listens on, and the devices it serves: handed to the tailnet
+ * by that component (`Tailnet.allow`). It becomes one accept rule per OS its peers report, and
+ * every device's test expects that port accepted exactly where a rule lets it in.
+ */
+export interface ServerAccess {
+  /** Names the policy group, e.g. "syncthing" → group:<tag>-syncthing. */
+  readonly name: string;
+  readonly port: number;
+  readonly peers: readonly PolicyDevice[];
+  /** The rule's comment in policy.hujson. */
+  readonly why: string;
 }
 
 export interface TailnetPolicyProps {
@@ -34,8 +48,8 @@ export interface TailnetPolicyProps {
   /** The tag the server's node carries, e.g. tag:shelfstack. */
   readonly serverTag: string;
   readonly devices: readonly PolicyDevice[];
-  /** Open Syncthing's sync port to the Android readers. @default - true */
-  readonly syncthing?: boolean;
+  /** The ports the server's components open to their peers, beyond HTTPS to every reader. @default - none */
+  readonly access?: readonly ServerAccess[];
   /** Rules, tests and definitions from stack.yaml, after the generated ones. @default - none */
   readonly extraAcls?: readonly AclRule[];
   readonly extraTests?: readonly PolicyTest[];
@@ -79,12 +93,8 @@ export const SERVER_PORTS = [PORTS.https, PORTS.syncthingSync, PORTS.syncthingGu
 /** Ports the server must not open on a reader's device (SSH, HTTPS, Syncthing's GUI and sync). */
 export const READER_PORTS = [22, PORTS.https, PORTS.syncthingGui, PORTS.syncthingSync] as const;
 
-const OS: Readonly<Record<DeviceKind, string | undefined>> = {
-  "android-ereader": "android",
-  android: "android",
-  ios: "ios",
-  laptop: undefined, // any OS: tested like a device that reports none
-};
+// A laptop may run any OS: it is tested like a device that reports none.
+const OS = DEVICE_OS;
 
 /** Who an `allow()` lets in: the members of a policy group, optionally only on one OS. */
 export interface Audience {
@@ -181,15 +191,15 @@ export function generatePolicy(props: TailnetPolicyProps): GeneratedPolicy {
     PORTS.https,
     "Readers' devices open the library over HTTPS: Audiobookshelf at /, the OPDS feed at /opds (tailscale serve).",
   );
-  const syncing = props.devices.filter((d) => OS[d.kind] === "android" && d.syncthingId);
-  if ((props.syncthing ?? true) && syncing.length) {
-    // ACLs see users and OS, not single devices: any Android device of these users can reach the
-    // port, and Syncthing itself refuses device IDs it does not know.
-    builder.allow(
-      { group: `group:${base}-syncthing`, members: sortedUnique(syncing.map((d) => d.owner)), os: "android" },
-      PORTS.syncthingSync,
-      `Android readers (${syncing.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
-    );
+  for (const access of (props.access ?? []).filter((a) => a.peers.length > 0)) {
+    // ACLs see users and OS, not single devices: any device of these users on that OS can reach
+    // the port, and the component itself refuses peers it does not know.
+    const byOs = new Map<string | undefined, PolicyDevice[]>();
+    for (const peer of access.peers) byOs.set(OS[peer.kind], [...(byOs.get(OS[peer.kind]) ?? []), peer]);
+    for (const [os, peers] of [...byOs].sort(([a], [b]) => ((a ?? "") < (b ?? "") ? -1 : 1))) {
+      const group = `group:${base}-${access.name}${byOs.size > 1 ? `-${os ?? "any-os"}` : ""}`;
+      builder.allow({ group, members: sortedUnique(peers.map((d) => d.owner)), ...(os ? { os } : {}) }, access.port, access.why);
+    }
   }
   const { policy, notes, offlineTests } = builder.build(profiles(props.devices, readers), readers);
   return withExtras(policy, notes, props, offlineTests);
@@ -288,15 +298,40 @@ export function commentNote(count: number): string {
   return count === 1 ? "its one comment kept where it was" : `all ${count} of its comments kept where they were`;
 }
 
-/** The generator's input from a loaded stack.yaml. */
+/**
+ * What Syncthing opens on the tailnet: its sync port, to the peers it lists. The Syncthing
+ * construct hands exactly this to the Tailnet, and `policyPropsFromConfig` uses it for the CLI.
+ */
+export function syncthingAccess(peers: readonly { readonly name: string; readonly kind?: DeviceKind; readonly owner?: string }[]): ServerAccess {
+  const devices = peers.flatMap((p) => (p.kind && p.owner ? [{ name: p.name, kind: p.kind, owner: p.owner }] : []));
+  return {
+    name: "syncthing",
+    port: PORTS.syncthingSync,
+    peers: devices,
+    why: `Android readers (${devices.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
+  };
+}
+
+/** What the components of this stack open beyond HTTPS, as synth's constructs hand it to the Tailnet. */
+export function serverAccess(config: StackConfig): ServerAccess[] {
+  const access: ServerAccess[] = [];
+  if (config.syncthing.enabled) access.push(syncthingAccess(syncthingDevices(config).devices));
+  return access;
+}
+
+/** The generator's input from a loaded stack.yaml, with the access synth's components declare. */
 export function policyPropsFromConfig(config: StackConfig): TailnetPolicyProps {
+  return { ...tailnetPolicyProps(config), access: serverAccess(config) };
+}
+
+/** The tailnet's own settings from stack.yaml, before any component declares its access. */
+export function tailnetPolicyProps(config: StackConfig): TailnetPolicyProps {
   const t = config.tailnet;
   return {
     owner: t.owner,
     members: t.members,
     serverTag: t.serverTag,
-    devices: config.devices.map((d) => ({ name: d.name, kind: d.kind, owner: d.owner, syncthingId: d.syncthingId })),
-    syncthing: config.syncthing.enabled,
+    devices: config.devices.map((d) => ({ name: d.name, kind: d.kind, owner: d.owner })),
     extraAcls: t.extraAcls,
     extraTests: t.extraTests,
     extraGroups: t.extraGroups,

@@ -1,4 +1,5 @@
 import { absKeysDir } from "../../../config/abs-keys";
+import { ABS_LOCAL_URL } from "../../../config/ports";
 import type { StackConfig } from "../../../config/resolve";
 import { AbsApi } from "./abs-api";
 import { bootstrap, type BootstrapReport } from "./bootstrap";
@@ -10,7 +11,7 @@ export { BootstrapError } from "./errors";
 export { NotReachableError } from "./wait";
 
 /** Audiobookshelf from any container in the tailnet sidecar's namespace (it listens on 80 there). */
-export const DEFAULT_ABS_URL = "http://127.0.0.1:80";
+export const DEFAULT_ABS_URL = ABS_LOCAL_URL;
 
 export interface RunOptions {
   /** @default - $ABS_URL, else http://127.0.0.1:80 */
