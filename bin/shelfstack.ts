@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { JOB_CATALOGUE } from "../config/jobs";
 import { failure } from "./errors";
 import { loadBundle } from "./load-bundle";
 import type { Command } from "./cli";
@@ -23,14 +24,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   syncthing: { summary: "make the server's Syncthing identity before the first deploy: shelfstack syncthing identity", load: bundled("syncthing") },
   env: { summary: "list the secret variables this stack needs, what each is for, which are set", load: cached("env") },
   policy: { summary: "run the tailnet policy's tests offline: shelfstack policy test [file]", load: cached("policy") },
-  bootstrap: { summary: "set up Audiobookshelf (root user, libraries, API keys for the clients)", load: bundled("bootstrap") },
-  snapshot: { summary: "integrity-checked git snapshot of the readers' KOReader statistics", load: bundled("snapshot") },
-  backup: { summary: "encrypted backup of the library to Koofr (rclone sync + cryptcheck)", load: bundled("backup") },
+  // Every job of the catalogue is the command of its name.
+  ...Object.fromEntries(JOB_CATALOGUE.map((job) => [job.name, { summary: job.summary, load: bundled(job.name) }])),
   restore: { summary: "bring back the library or a reader's statistics from the backup (--verify, --to DIR)", load: bundled("restore") },
-  "restore-drill": { summary: "the scheduled restore drill: restore --verify with stack.yaml's sample size", load: bundled("restore-drill") },
   doctor: { summary: "check that every part of the deployed stack works: one line per check, exit 1 on a fault", load: bundled("doctor") },
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
-  etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
   sql: { summary: "query the ETL's warehouse (embedded or Postgres), read-only", load: bundled("sql") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };

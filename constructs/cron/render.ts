@@ -8,6 +8,8 @@ export interface CronJob {
   readonly summary: string;
   /** Extra arguments after `shelfstack <name>`. @default - none: the command's own defaults from stack.yaml */
   readonly args?: readonly string[];
+  /** Jobs it waits for when they are running as it comes due (the scheduler reads this from the job catalogue). @default - none */
+  readonly after?: readonly string[];
 }
 
 export interface CrontabProps {
@@ -34,7 +36,9 @@ export function renderCrontab(props: CrontabProps): string {
   const scheduled = props.jobs.filter((j) => j.schedule !== "@reboot");
   const lines = [...HEADER, `CRON_TZ=${props.timezone}`];
   for (const job of [...startup, ...scheduled]) {
-    lines.push("", `# ${job.name}: ${job.summary}`, `${job.schedule} ${["shelfstack", job.name, ...(job.args ?? [])].join(" ")}`);
+    lines.push("", `# ${job.name}: ${job.summary}`);
+    if (job.after?.length) lines.push(`# after: ${job.after.join(", ")} — starts once a running ${job.after.join(" or ")} has ended`);
+    lines.push(`${job.schedule} ${["shelfstack", job.name, ...(job.args ?? [])].join(" ")}`);
   }
   if (props.notes?.length) lines.push("", ...props.notes.map((n) => `# ${n}`));
   return lines.join("\n") + "\n";

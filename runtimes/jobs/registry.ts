@@ -1,34 +1,27 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { JOB_CATALOGUE } from "../../config/jobs";
 
 /** What the scheduler knows about a job besides its schedule. */
 export interface JobSpec {
-  /** What it does (`shelfstack jobs --list`, log lines). */
+  /** What it does (log lines). */
   readonly summary: string;
   /** A run still going after this long is stopped: SIGTERM to its process group, SIGKILL a little later. */
   readonly timeoutMinutes: number;
+  /** Jobs it waits for when they are running as it comes due. @default - none */
+  readonly after?: readonly string[];
 }
 
 export type Registry = Readonly<Record<string, JobSpec>>;
 
 /**
- * Every job the jobs container can run, by name. A job is a `shelfstack <name>` CLI command, run
- * as its own child process (see cliLauncher), so a crash or a leak in one job never takes the
- * scheduler down. To add a job: a command in bin/commands/, an entry here, and its line in
- * constructs/jobs/schedule.ts (a schedule from stack.yaml, or "@reboot" to run at every start).
+ * Every job the jobs container can run, by name: the job catalogue (config/jobs.ts). A job is a
+ * `shelfstack <name>` CLI command, run as its own child process (see cliLauncher), so a crash or
+ * a leak in one job never takes the scheduler down.
  */
-export const JOBS: Registry = {
-  snapshot: { summary: "integrity-checked git snapshot of KOReader statistics", timeoutMinutes: 30 },
-  // A first upload of a large library can take nights: a run stopped here continues where it left off.
-  backup: { summary: "rclone sync of the library to encrypted Koofr, then cryptcheck", timeoutMinutes: 20 * 60 },
-  // Downloads a sample of the library, plus whatever changed since the last drill.
-  "restore-drill": { summary: "restore drill: files downloaded from the backup, decrypted, compared byte for byte", timeoutMinutes: 3 * 60 },
-  // issue 8: `shelfstack etl` (bin/commands/etl.ts, runtimes/jobs/etl/).
-  etl: { summary: "ETL of reading sessions into Postgres", timeoutMinutes: 2 * 60 },
-  // issue 9: `shelfstack bootstrap` (bin/commands/bootstrap.ts, runtimes/jobs/bootstrap/), @reboot.
-  // Longer than audiobookshelf.bootstrapTimeoutSeconds (at most 10 min) of waiting for Audiobookshelf.
-  bootstrap: { summary: "Audiobookshelf set-up from stack.yaml: root user, libraries, API keys", timeoutMinutes: 15 },
-};
+export const JOBS: Registry = Object.fromEntries(
+  JOB_CATALOGUE.map((j) => [j.name, { summary: j.summary, timeoutMinutes: j.timeoutMinutes, ...(j.after ? { after: j.after } : {}) }]),
+);
 
 /** A child process: what to execute and its arguments. */
 export interface Launch {

@@ -26,9 +26,13 @@ export class UnknownJobError extends Error {}
  * Runs the crontab in-process (croner): each due line starts its job as a child process; a job
  * still running when it is due again is skipped, never started twice; a failing job is logged and
  * recorded in its status file and does not affect the others. "@reboot" lines run once at start.
+ * A job that runs after others (its registry entry's `after`) and comes due while one of them is
+ * running or waiting, waits for that run to end, then starts.
  */
 export class Scheduler {
   private readonly running = new Map<string, Run>();
+  /** Jobs due but waiting for a job they run after: each settles when its own run has ended. */
+  private readonly waiting = new Map<string, Promise<RunResult | undefined>>();
   private readonly crons: Cron[] = [];
   private stopping = false;
 
@@ -64,16 +68,32 @@ export class Scheduler {
     for (const entry of crontab.entries.filter((e) => e.schedule === "@reboot")) void this.trigger(entry);
   }
 
-  /** Starts the entry's job unless that job is already running (then logs the skip and returns undefined). */
-  trigger(entry: Pick<CrontabEntry, "job" | "args">): Promise<RunResult> | undefined {
+  /**
+   * Starts the entry's job unless that job is already running or waiting (then logs the skip and
+   * returns undefined); first waits for any job it runs after that is running or waiting. The
+   * promise is undefined-valued when the scheduler stopped during the wait.
+   */
+  trigger(entry: Pick<CrontabEntry, "job" | "args">): Promise<RunResult | undefined> | undefined {
     const { log, statusDir } = this.options;
     if (!Object.hasOwn(this.options.registry, entry.job)) throw new UnknownJobError(`unknown job "${entry.job}" — known jobs: ${Object.keys(this.options.registry).sort().join(", ")}`);
     if (this.stopping) return undefined;
-    if (this.running.has(entry.job)) {
-      log(`${entry.job}: skipped — the previous run is still going`);
+    if (this.running.has(entry.job) || this.waiting.has(entry.job)) {
+      log(`${entry.job}: skipped — the previous run is still ${this.running.has(entry.job) ? "going" : "waiting"}`);
       updateStatus(statusDir, entry.job, { lastSkipped: new Date().toISOString() });
       return undefined;
     }
+    const blockers = (this.options.registry[entry.job].after ?? []).filter((job) => this.running.has(job) || this.waiting.has(job));
+    if (!blockers.length) return this.launch(entry);
+    log(`${entry.job}: waiting for ${blockers.join(", ")} to end (it runs after ${blockers.length === 1 ? "it" : "them"})`);
+    const ends = blockers.map((job) => this.running.get(job)?.result ?? this.waiting.get(job)!);
+    const waited = Promise.allSettled(ends)
+      .then(() => (this.stopping ? undefined : this.launch(entry)))
+      .finally(() => this.waiting.delete(entry.job));
+    this.waiting.set(entry.job, waited);
+    return waited;
+  }
+
+  private launch(entry: Pick<CrontabEntry, "job" | "args">): Promise<RunResult> {
     const run = startRun(entry.job, entry.args, this.options.registry[entry.job], this.options);
     this.running.set(entry.job, run);
     return run.result.finally(() => this.running.delete(entry.job));
@@ -105,6 +125,6 @@ export class Scheduler {
     for (const cron of this.crons) cron.stop();
     const runs = [...this.running.values()];
     if (!options.drain) for (const run of runs) run.stop(why);
-    await Promise.all(runs.map((r) => r.result));
+    await Promise.all([...runs.map((r) => r.result), ...this.waiting.values()]);
   }
 }

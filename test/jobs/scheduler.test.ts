@@ -8,11 +8,11 @@ import { readStatus, writeStatus } from "../../runtimes/jobs/status";
 
 /** Stand-in jobs: small Node scripts, each a real child process like `shelfstack <job>`. */
 const SCRIPTS: Record<string, string> = {
-  ok: `require("fs").appendFileSync(process.env.OUT + "/ok.log", "ran\\n")`,
+  ok: `const fs = require("fs"); fs.appendFileSync(process.env.OUT + "/ok.log", "ran\\n"); if (process.env.ORDER) fs.appendFileSync(process.env.OUT + "/order.log", "ok\\n")`,
   boot: `require("fs").appendFileSync(process.env.OUT + "/boot.log", "ran\\n")`,
   fail: `console.log("checking"); console.error("the disk is on fire"); process.exit(3)`,
   // Runs 2.5 s, logging its start and end: overlapping runs would show two starts in a row.
-  slow: `const fs = require("fs"); fs.appendFileSync(process.env.OUT + "/slow.log", "start\\n"); setTimeout(() => fs.appendFileSync(process.env.OUT + "/slow.log", "end\\n"), 2500)`,
+  slow: `const fs = require("fs"); fs.appendFileSync(process.env.OUT + "/slow.log", "start\\n"); setTimeout(() => { fs.appendFileSync(process.env.OUT + "/slow.log", "end\\n"); if (process.env.ORDER) fs.appendFileSync(process.env.OUT + "/order.log", "slow end\\n"); }, 2500)`,
   // Starts a grandchild that would outlive it, and waits.
   tree: `const c = require("child_process").spawn("sleep", ["30"], { stdio: "ignore" }); require("fs").writeFileSync(process.env.OUT + "/grandchild.pid", String(c.pid)); setInterval(() => {}, 1000)`,
 };
@@ -97,11 +97,43 @@ describe("the jobs scheduler (real child processes, every-second schedules)", ()
   test("a run past its time limit is stopped and recorded as failed", async () => {
     const { s, status, lines } = scheduler("@reboot shelfstack tree", { tree: { summary: "tree", timeoutMinutes: 0.01 } });
     const run = s.trigger({ job: "tree", args: [] })!;
-    const result = await run;
+    const result = (await run)!;
     expect(result.ok).toBe(false);
     expect(result.reason).toBe("stopped: still running after 0.01 min");
     expect(status("tree").lastOutcome).toBe("failed");
     expect(lines).toContain("tree: stopping (still running after 0.01 min)");
+  });
+
+  test("a job that runs after another waits while that one runs, then starts; unrelated jobs do not wait", async () => {
+    const registry: Registry = { ...REGISTRY, ok: { summary: "ok", timeoutMinutes: 5, after: ["slow"] } };
+    const { s, out, lines } = scheduler("@reboot shelfstack slow", registry);
+    const order = () => readFileSync(join(out, "order.log"), "utf8");
+    process.env.ORDER = "1";
+    const slow = s.trigger({ job: "slow", args: [] })!;
+    const ok = s.trigger({ job: "ok", args: [] })!;
+    // Due again while waiting: skipped, not queued twice.
+    expect(s.trigger({ job: "ok", args: [] })).toBeUndefined();
+    const boot = s.trigger({ job: "boot", args: [] })!;
+    await boot;
+    expect(existsSync(join(out, "ok.log"))).toBe(false);
+    await Promise.all([slow, ok]);
+    expect(readFileSync(join(out, "slow.log"), "utf8")).toBe("start\nend\n");
+    expect(readFileSync(join(out, "ok.log"), "utf8")).toBe("ran\n");
+    expect(order()).toBe("slow end\nok\n");
+    expect(lines).toContain("ok: waiting for slow to end (it runs after it)");
+    expect(lines).toContain("ok: skipped — the previous run is still waiting");
+    delete process.env.ORDER;
+  });
+
+  test("a waiting job is not started once the scheduler stops", async () => {
+    const registry: Registry = { ...REGISTRY, ok: { summary: "ok", timeoutMinutes: 5, after: ["slow"] } };
+    const { s, out } = scheduler("@reboot shelfstack slow", registry);
+    const slow = s.trigger({ job: "slow", args: [] })!;
+    const ok = s.trigger({ job: "ok", args: [] })!;
+    await s.stop("test over");
+    expect(await ok).toBeUndefined();
+    expect((await slow)!.ok).toBe(false);
+    expect(existsSync(join(out, "ok.log"))).toBe(false);
   });
 
   test("a crontab line naming an unknown job stops the scheduler before anything runs", () => {
