@@ -6,7 +6,8 @@ import type { PeerEntry } from "./config-xml";
 import { SyncthingInstance } from "./instance";
 import { SyncthingServer } from "./server";
 import type { ServerIdentity } from "../../config/syncthing-identity";
-import { syncthingAccess, type ServerAccess } from "../tailscale/policy/generate";
+import type { ServerAccess } from "../tailscale/policy/generate";
+import { syncthingAccess } from "./access";
 
 export interface SyncthingProps {
   /** The resolved folders (config/syncthing-folders.ts): each carries both sides' modes. */

@@ -12,6 +12,7 @@ import type { StackConfig } from "../../../config/resolve";
 import { PORTS } from "../../../config/ports";
 import { syncthingDevices } from "../../../config/syncthing-folders";
 import { DEVICE_OS } from "../../../config/syncthing-peers";
+import { syncthingAccess } from "../../syncthing/access";
 import { countComments } from "./hujson";
 import { BasePolicyError, MERGED_MAPS, mergeIntoBase, readBasePolicy, type BasePolicy } from "./merge";
 import { renderHujson, type Notes } from "./render";
@@ -296,20 +297,6 @@ function withExtras(policy: TailnetPolicy, notes: Map<string, string[]>, props: 
 export function commentNote(count: number): string {
   if (count === 0) return "it has no comments";
   return count === 1 ? "its one comment kept where it was" : `all ${count} of its comments kept where they were`;
-}
-
-/**
- * What Syncthing opens on the tailnet: its sync port, to the peers it lists. The Syncthing
- * construct hands exactly this to the Tailnet, and `policyPropsFromConfig` uses it for the CLI.
- */
-export function syncthingAccess(peers: readonly { readonly name: string; readonly kind?: DeviceKind; readonly owner?: string }[]): ServerAccess {
-  const devices = peers.flatMap((p) => (p.kind && p.owner ? [{ name: p.name, kind: p.kind, owner: p.owner }] : []));
-  return {
-    name: "syncthing",
-    port: PORTS.syncthingSync,
-    peers: devices,
-    why: `Android readers (${devices.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
-  };
 }
 
 /** What the components of this stack open beyond HTTPS, as synth's constructs hand it to the Tailnet. */
