@@ -114,12 +114,16 @@ export class Container extends Construct {
       command: props.command ? [...props.command] : undefined,
       entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
       user: props.user,
-      networkMode: props.networkOf ? `container:${props.networkOf.resource.name}` : props.runOnce ? "none" : undefined,
+      // Every attribute in the form the docker provider reads it back (see the plan-stability
+      // test): otherwise each plan shows a change, and a ForceNew one replaces the container.
+      // Docker stores `container:<id>` for `container:<name>`.
+      networkMode: props.networkOf ? `container:${props.networkOf.resource.id}` : props.runOnce ? "none" : undefined,
       capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
-      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
+      // The provider fills a missing permissions with "rwm" and reads it back.
+      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
       upload: props.configFiles?.map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
-      healthcheck: hc && { ...healthCheckTimes(hc), startPeriod: healthCheckTimes(hc).start_period },
+      healthcheck: hc && terraformHealthCheck(hc),
     });
   }
 
@@ -183,15 +187,51 @@ export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
-/** A health check with its defaults, in Docker's (and compose's) words. */
-function healthCheckTimes(hc: HealthCheck) {
+/** A health check with its defaults, in seconds. */
+function healthCheckSeconds(hc: HealthCheck) {
   return {
     test: [...hc.test],
-    interval: `${hc.intervalSeconds ?? 30}s`,
-    timeout: `${hc.timeoutSeconds ?? 5}s`,
+    interval: hc.intervalSeconds ?? 30,
+    timeout: hc.timeoutSeconds ?? 5,
     retries: hc.retries ?? 3,
-    start_period: `${hc.startPeriodSeconds ?? 30}s`,
+    startPeriod: hc.startPeriodSeconds ?? 30,
   };
+}
+
+/** Compose's words for a health check. */
+function healthCheckTimes(hc: HealthCheck) {
+  const s = healthCheckSeconds(hc);
+  return { test: s.test, interval: `${s.interval}s`, timeout: `${s.timeout}s`, retries: s.retries, start_period: `${s.startPeriod}s` };
+}
+
+/**
+ * The docker provider's: durations as Go prints them, and start_interval written as the "0s" it
+ * reads back (Docker 20.10 has no start interval), so neither side differs on the next plan.
+ */
+function terraformHealthCheck(hc: HealthCheck) {
+  const s = healthCheckSeconds(hc);
+  return {
+    test: s.test,
+    interval: goDuration(s.interval),
+    timeout: goDuration(s.timeout),
+    retries: s.retries,
+    startPeriod: goDuration(s.startPeriod),
+    startInterval: goDuration(0),
+  };
+}
+
+/**
+ * Whole seconds as Go's time.Duration prints them (60 → "1m0s", 90 → "1m30s", 30 → "30s"): the
+ * form the docker provider reads a health check's durations back in.
+ */
+export function goDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`a duration must be whole seconds, not ${seconds}`);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
 }
 
 function composeLiteral(text: string): string {

@@ -72,7 +72,7 @@ describe("Terraform: the containers", () => {
       expect(c.publish_all_ports).toBeUndefined();
       if (c.name === "tailscale") expect(c.network_mode).toBeUndefined();
       else if (c.restart === "no") expect(c.network_mode).toBe("none"); // one-shot tasks need no network
-      else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.name}");
+      else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.id}");
     }
   });
 
