@@ -109,7 +109,23 @@ export class Container extends Construct {
       name: this.name,
       image: image.imageId,
       restart: props.runOnce ? "no" : "unless-stopped",
-      ...(props.runOnce ? { mustRun: false, attach: true } : {}),
+      // attach: Terraform waits for the task to end, and the provider then reads its exit_code.
+      // The postcondition turns a failed task into a failed apply, so nothing that startAfter()s
+      // it is created on folders nobody prepared (compose: service_completed_successfully).
+      ...(props.runOnce
+        ? {
+            mustRun: false,
+            attach: true,
+            lifecycle: {
+              postcondition: [
+                {
+                  condition: "${self.exit_code == 0}",
+                  errorMessage: `The one-shot task ${this.name} exited with code \${self.exit_code}, so the containers that start after it were not started. See why with: docker logs ${this.name}`,
+                },
+              ],
+            },
+          }
+        : {}),
       env: env.length ? env : undefined,
       command: props.command ? [...props.command] : undefined,
       entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
