@@ -3,7 +3,8 @@ import { dependable } from "cdktf";
 import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import type { SecretRef } from "../config/secret";
-import { RenderedFile } from "./rendered-file";
+import { RenderedFile, OUT_FROM_STACK_DIR } from "./rendered-file";
+import type { ImageBuildContext } from "./image-context";
 import { Secrets, type OptionalSecret } from "./secrets";
 
 /** A secret, or a value built from literal text and secrets. */
@@ -41,8 +42,14 @@ export interface HealthCheck {
 }
 
 export interface ContainerProps {
-  /** A pinned image reference, e.g. ghcr.io/advplyr/audiobookshelf:2.36.0. */
+  /** A pinned image reference, e.g. ghcr.io/advplyr/audiobookshelf:2.36.0; with `build`, the tag it gets. */
   readonly image: string;
+  /**
+   * Build the image from this context at deploy time (Terraform's docker_image build, compose's
+   * `build:`), and rebuild it whenever the context's content changes.
+   * @default - the image is pulled (or found locally)
+   */
+  readonly build?: ImageBuildContext;
   /** Service name in compose and the container's name on the server. @default - the construct id */
   readonly name?: string;
   /** Plain settings. Never put a secret here: use `secrets`. */
@@ -97,7 +104,17 @@ export class Container extends Construct {
       if (props.secrets && key in props.secrets) throw new Error(`${this.name}: ${key} is both a setting and a secret`);
     }
     const secrets = Secrets.of(this);
-    const image = new Image(this, "Image", { name: props.image, keepLocally: true });
+    const image = new Image(this, "Image", {
+      name: props.image,
+      keepLocally: true,
+      ...(props.build
+        ? {
+            // Terraform runs in the stack's directory: the context is relative to it.
+            buildAttribute: { context: `\${path.module}/${OUT_FROM_STACK_DIR}/${props.build.dir}` },
+            triggers: { context_sha256: props.build.sha256 },
+          }
+        : {}),
+    });
     const env = [
       ...Object.entries(props.environment ?? {}).map(([k, v]) => `${k}=${v}`),
       ...Object.entries(props.secrets ?? {}).map(
@@ -179,6 +196,8 @@ export class Container extends Construct {
     ];
     const hc = p.healthCheck;
     const service: Record<string, unknown> = {
+      // With build, compose builds the context when the image is missing and tags it `image`.
+      build: p.build && { context: `./${p.build.dir}` },
       image: p.image,
       container_name: this.name,
       restart: p.runOnce ? "no" : "unless-stopped",
