@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXAMPLE, shelfstack, tmp } from "../helpers/cli";
 import { describeWithTool } from "../helpers/tools";
@@ -18,6 +18,7 @@ const stacks: [string, () => string][] = [
   ["the example", () => readFileSync(EXAMPLE, "utf8")],
   ["a 50-device stack", () => largeStackYaml(50)],
 ];
+const hclStacks: [string, () => string][] = stacks.map(([name, yaml]) => [`${name} as HCL (--hcl)`, yaml]);
 
 describeWithTool("terraform", TERRAFORM_INSTALL, "terraform accepts the synthesized configuration", () => {
   test("the check tells a configuration error from a failed provider download", () => {
@@ -65,5 +66,34 @@ describeWithTool("terraform", TERRAFORM_INSTALL, "terraform accepts the synthesi
       expect(run.diagnostics).toEqual([]);
       expect(run.status).toBe(0);
     });
+  });
+
+  describe.each(hclStacks)("%s", (_name, yaml) => {
+    let stackDir: string;
+    beforeAll(() => {
+      stackDir = synth(yaml(), ["--hcl"]);
+    });
+
+    test("synth writes HCL in place of the JSON", () => {
+      const hcl = readFileSync(join(stackDir, "cdk.tf"), "utf8");
+      expect(hcl.trimStart().startsWith("{")).toBe(false);
+      expect(hcl).toMatch(/^resource "docker_container" "Tailscale_Container_[0-9A-F]+" \{$/m);
+      expect(hcl).toMatch(/^\s*postcondition \{$/m);
+      expect(existsSync(join(stackDir, "cdk.tf.json"))).toBe(false);
+    });
+
+    test("terraform init -backend=false gets past the configuration, without a warning", () => {
+      const run = terraformInit(stackDir);
+      const verdict = configurationAccepted(run);
+      expect(verdict.why).not.toMatch(/configuration error|before or apart/);
+      expect(verdict.accepted).toBe(true);
+      expect(run.output).not.toMatch(/Warning:/);
+    });
+  });
+
+  test("without --hcl the JSON is written, as before", () => {
+    const stackDir = synth(readFileSync(EXAMPLE, "utf8"));
+    expect(existsSync(join(stackDir, "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(stackDir, "cdk.tf"))).toBe(false);
   });
 });
