@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -134,4 +135,22 @@ describe("synth writes the build contexts of the images the deploy builds", () =
     expect(compose.services.jobs.build).toBeUndefined();
     expect(compose.services.ingest.build).toBeUndefined();
   });
+});
+
+test("the cdktf app (what `cdktf deploy` runs) writes the same build contexts beside its Terraform JSON", () => {
+  const dir = tmp();
+  const { out } = synth();
+  execFileSync(process.execPath, [join(ROOT, "dist", "main.js")], {
+    cwd: dir,
+    env: { ...process.env, STACK_FILE: EXAMPLE, CDKTF_OUTDIR: join(dir, "cdktf.out") },
+    stdio: "pipe",
+  });
+  const stackDir = join(dir, "cdktf.out", "stacks", "shelfstack");
+  const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, Block>> };
+  for (const name of ["jobs", "ingest"]) {
+    expect(treeHash(join(dir, "cdktf.out", "images", name))).toBe(treeHash(join(out, "images", name)));
+    const image = Object.values(json.resource.docker_image).find((i) => i.name === `localhost/shelfstack-${name}:${version}`)!;
+    const context = (image.build as { context: string }).context.replace("${path.module}", ".");
+    expect(existsSync(join(resolve(stackDir, context), "Dockerfile"))).toBe(true);
+  }
 });
