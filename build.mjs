@@ -24,6 +24,8 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   banner: { js: "#!/usr/bin/env node" },
+  // The generated shell scripts' templates (templates/*.hbs) are inlined as text: no file to find at run time.
+  loader: { ".hbs": "text" },
   // Native modules and heavy optional runtimes stay outside the bundle.
   external: ["better-sqlite3", "pg-native", "@electric-sql/pglite", "cpu-features", "ssh2"],
   // cdktf loads archiver for zipped TerraformAssets, which this stack never uses: leave it out
