@@ -20,7 +20,7 @@ export function decodeXml(bytes: Uint8Array): string | undefined {
     const declared = /^(?:\xEF\xBB\xBF)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(Buffer.from(bytes.subarray(0, 200)).toString("latin1"))?.[1];
     if (declared && !/^utf-?16/i.test(declared)) encoding = declared;
   }
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     // fatal: a byte sequence that is no text is a damaged file, not text with replacement marks.
     decoder = new TextDecoder(encoding, { fatal: true });
