@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 export const BRANCH = "main";
 
@@ -38,7 +38,14 @@ export class SnapshotRepo {
   }
 
   /** Opens the repository, creating it on first use. Refuses a non-empty folder that is not one. */
-  static open(dir: string): SnapshotRepo {
+  static open(given: string): SnapshotRepo {
+    // Absolute from here on: git runs with -C, where a relative work tree would mean another folder.
+    const dir = resolve(given);
+    const file = fileInTheWay(dir);
+    if (file !== undefined) {
+      const shown = isAbsolute(given) ? file : relative(process.cwd(), file);
+      throw new GitError(`${file === dir ? given : `${given}: ${shown}`} is a file, not a folder — point the snapshots at a folder (empty, or an earlier snapshot repository)`);
+    }
     if (!existsSync(join(dir, ".git"))) {
       if (existsSync(dir) && readdirSync(dir).length > 0) {
         throw new GitError(`${dir} holds files but is not a git repository — point the snapshots at an empty folder`);
@@ -155,4 +162,19 @@ export class SnapshotRepo {
     return true;
   }
 
+}
+
+/** The path itself or the nearest existing folder above it, when that is not a folder. */
+function fileInTheWay(dir: string): string | undefined {
+  for (let p = dir; ; p = dirname(p)) {
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(p, { throwIfNoEntry: false });
+    } catch (error) {
+      // ENOTDIR: something above is a file; the walk up finds which.
+      if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    }
+    if (found) return found.isDirectory() ? undefined : p;
+    if (dirname(p) === p) return undefined;
+  }
 }
