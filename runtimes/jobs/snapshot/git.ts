@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileInTheWay } from "../file-in-the-way";
 
 export const BRANCH = "main";
 
@@ -164,17 +165,3 @@ export class SnapshotRepo {
 
 }
 
-/** The path itself or the nearest existing folder above it, when that is not a folder. */
-function fileInTheWay(dir: string): string | undefined {
-  for (let p = dir; ; p = dirname(p)) {
-    let found: ReturnType<typeof statSync>;
-    try {
-      found = statSync(p, { throwIfNoEntry: false });
-    } catch (error) {
-      // ENOTDIR: something above is a file; the walk up finds which.
-      if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
-    }
-    if (found) return found.isDirectory() ? undefined : p;
-    if (dirname(p) === p) return undefined;
-  }
-}
