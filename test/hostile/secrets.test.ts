@@ -108,3 +108,13 @@ describe("bootstrap --url with credentials", () => {
     expect(run.stderr).toMatch(/--url/);
   });
 });
+
+describe("ingest --abs-url with credentials", () => {
+  test("is refused before any pass, naming the host and not the password", () => {
+    const dir = tmp();
+    const run = shelfstack(["ingest", "--once", "--from", dir, "--library", join(dir, "l"), "--audiobooks", join(dir, "a"), "--abs-url", `http://root:${PASSWORD}@abs.local:80/`]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--abs-url \(http:\/\/…@abs\.local\) holds credentials/);
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  });
+});
