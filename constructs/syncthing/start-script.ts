@@ -11,7 +11,6 @@ export interface StartScriptProps {
   readonly folders: readonly { readonly path: string; readonly stignore?: string }[];
 }
 
-
 /**
  * The server container's entrypoint: puts the rendered config.xml and each .stignore in place,
  * then starts Syncthing through the image's own entrypoint (which drops to PUID:PGID). Run as

@@ -72,10 +72,25 @@ function badRowSuite(makeTarget: () => Target): void {
     expect(second.changed).toBe(false);
     expect(formatReport(second).join("\n")).not.toMatch(/skipped a page row/);
 
+    // Rows appended later, a bad one among them: the incremental run warns and loads the good ones.
+    const k = new KoreaderDb(stats);
+    k.addRows([...reading(1, T0 + 300, 2, 60, 6), { book: 1, page: 8, start: T0 + 420, duration: 99_999_999 }]);
+    k.db.pragma("wal_checkpoint(TRUNCATE)");
+    k.close();
+    const third = await runEtl(options, await target.connect(database));
+    expect(formatReport(third).join("\n")).toMatch(/skipped a page row of "Good Book" \(page 8\): duration 99999999 is out of range/);
+    expect(third.koreader[0].skipped).toBe(1);
+    const grown = await sessions(database, target);
+    expect(grown.map((r) => [r.source_key, r.duration_seconds, r.pages_read])).toEqual([
+      ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 420, 7],
+      ["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 180, 3],
+    ]);
+    expect((await runEtl(options, await target.connect(database))).changed).toBe(false);
+
     // A full rebuild skips the same rows again and keeps the same sessions.
     const full = await runEtl({ ...options, full: true }, await target.connect(database));
-    expect(full.koreader[0].skipped).toBe(7);
-    expect(await sessions(database, target)).toEqual(rows);
+    expect(full.koreader[0].skipped).toBe(8);
+    expect(await sessions(database, target)).toEqual(grown);
   });
 }
 

@@ -11,16 +11,19 @@ export const MAX_PAGE_SECONDS = 86_400;
 
 /** Why a row cannot be loaded, or undefined when it can. */
 export function pageRowProblem(start: unknown, duration: unknown): string | undefined {
-  if (typeof start !== "number" || !Number.isInteger(start) || start < 0 || start > LAST_SECOND - MAX_PAGE_SECONDS) {
-    return `start_time ${shown(start)} is not a time in seconds since 1970`;
-  }
+  if (!isLoadableStart(start)) return `start_time ${shown(start)} is not a time in seconds since 1970`;
   if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0 || duration > MAX_PAGE_SECONDS) {
     return `duration ${shown(duration)} is out of range (0–${MAX_PAGE_SECONDS} s)`;
   }
   return undefined;
 }
 
-/** Whether a row's start can be a book's latest start (stored as bigint, compared across runs). */
+/** A start the warehouse holds (whole seconds, 1970 to 9999): what counts as a book's latest start. */
+export function isLoadableStart(start: unknown): start is number {
+  return typeof start === "number" && Number.isInteger(start) && start >= 0 && start <= LAST_SECOND - MAX_PAGE_SECONDS;
+}
+
+/** isLoadableStart in SQLite's words, for the per-book statistics (they must agree with the scan). */
 export const START_TIME_CHECK = `typeof(start_time) = 'integer' AND start_time BETWEEN 0 AND ${LAST_SECOND - MAX_PAGE_SECONDS}`;
 
 function shown(value: unknown): string {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { BookSessions, type Session } from "./sessionize";
 import { openStatisticsFile, START_TIME_INDEX } from "./statistics-file";
-import { pageRowProblem, START_TIME_CHECK, type SkippedRow } from "./page-row";
+import { isLoadableStart, pageRowProblem, START_TIME_CHECK, type SkippedRow } from "./page-row";
 
 /** One reader's statistics file; `device` names whose it is (part of each session's id). */
 export interface KoreaderInput {
@@ -167,20 +167,15 @@ export class StatisticsReader {
     this.visit = (idBook, page, start, duration) => {
       const t = byId[idBook];
       if (t === undefined) return out.full;
+      const loadable = isLoadableStart(start);
+      // SQLite orders text after every number: such a row reaches every scan, wherever it starts.
+      if (loadable && start < t.since) return out.full;
+      // Every row counts as seen (the incremental bookkeeping counts them all); a loadable start is a candidate latest start.
+      t.result.rows++;
+      if (loadable && start > t.result.maxStart) t.result.maxStart = start;
       const problem = pageRowProblem(start, duration);
-      if (problem !== undefined) {
-        // Counted as a row seen (the incremental bookkeeping counts every row), loaded as nothing.
-        if (typeof start !== "number" || start >= t.since) {
-          t.result.rows++;
-          if (++this.skipped.count <= MAX_SKIPPED_SHOWN) this.skipped.first.push({ title: t.title, page, problem });
-        }
-        return out.full;
-      }
-      if ((start as number) >= t.since) {
-        t.result.rows++;
-        if ((start as number) > t.result.maxStart) t.result.maxStart = start as number;
-        t.book.add(page as number, start as number, duration as number);
-      }
+      if (problem === undefined) t.book.add(page as number, start as number, duration as number);
+      else if (++this.skipped.count <= MAX_SKIPPED_SHOWN) this.skipped.first.push({ title: t.title, page, problem });
       return out.full;
     };
     const lowest = Math.min(...targets.map((t) => t.since));
