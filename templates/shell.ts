@@ -1,8 +1,8 @@
 import Handlebars from "handlebars";
 
 /**
- * The generated shell scripts are handlebars templates beside this file (*.sh.hbs), bundled as
- * text. Values reach a script only through the helpers below, each a quoted sh word, so no value
+ * The generated shell scripts are handlebars templates beside this file (*.sh.hbs), bundled
+ * precompiled (build/handlebars-templates.cjs). Values reach a script only through the helpers below, each a quoted sh word, so no value
  * from stack.yaml is ever read as shell syntax. Nothing is HTML-escaped.
  */
 
@@ -29,8 +29,8 @@ hbs.registerHelper("sh", (value: string) => shellQuote(value));
 hbs.registerHelper("shvalue", (parts: readonly ShellPart[]) => shellValue(parts));
 hbs.registerHelper("join", (...args: unknown[]) => args.slice(0, -1).join(""));
 
-/** A compiled script template: data in, the script's text out. */
-export function shellTemplate<Data>(source: string): (data: Data) => string {
-  const template = hbs.compile(source, { noEscape: true, strict: true });
+/** A script template (precompiled by the build): data in, the script's text out. */
+export function shellTemplate<Data>(spec: TemplateSpecification): (data: Data) => string {
+  const template = hbs.template<Data>(spec);
   return (data) => template(data);
 }
