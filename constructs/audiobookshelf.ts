@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ABS_LIBRARY_PATHS } from "../config/abs-keys";
 import { Container } from "./container";
-import { IMAGES } from "./images";
+import { imageFor } from "./images";
 import { ABS_LOCAL_URL, PORTS } from "../config/ports";
 
 export interface AudiobookshelfProps {
@@ -26,7 +26,7 @@ export class Audiobookshelf extends Construct {
     super(scope, id);
     this.container = new Container(this, "Container", {
       name: "audiobookshelf",
-      image: IMAGES.audiobookshelf(props.version),
+      image: imageFor(this, "audiobookshelf", props.version),
       environment: { TZ: props.timezone },
       user: props.user,
       volumes: [
@@ -36,7 +36,7 @@ export class Audiobookshelf extends Construct {
         { hostPath: props.audiobooksDir, containerPath: ABS_LIBRARY_PATHS.audiobooks },
       ],
       // The image has no HEALTHCHECK; /healthcheck answers 200 without auth. wget is busybox's.
-      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.audiobookshelf}/healthcheck || exit 1`] },
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null ${ABS_LOCAL_URL}/healthcheck || exit 1`] },
       networkOf: props.network,
     });
   }

@@ -1,6 +1,7 @@
 import { EXIT, loadFromArgs, parse, type Command } from "../cli";
 import { BackupError, runBackup } from "../../runtimes/jobs/backup/backup";
 import { RcloneConfError } from "../../runtimes/jobs/backup/rclone-conf";
+import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack backup [-c stack.yaml] [--rclone-config file]
 
@@ -19,14 +20,14 @@ const backup: Command = async (args) => {
   const config = loadFromArgs(values.config);
   const rcloneConfig = values["rclone-config"] ?? process.env.RCLONE_CONFIG ?? "cdktf.out/rclone/rclone.conf";
   try {
-    const result = await runBackup({ config, rcloneConfig, log: (line) => console.error(line) });
+    const result = await runBackup({ config, rcloneConfig, log: (line) => console.error(redactSecrets(line)) });
     for (const f of result.folders) {
       console.log(`${f.folder}: ${f.skipped ?? `${f.transferred} uploaded, ${f.movedToBackupDir} kept in deleted/${result.stamp}`}`);
     }
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof BackupError || error instanceof RcloneConfError)) throw error;
-    console.error(`shelfstack backup: ${error.message}`);
+    console.error(`shelfstack backup: ${redactSecrets(error.message)}`);
     return EXIT.invalid;
   }
 };

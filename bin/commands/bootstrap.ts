@@ -1,5 +1,6 @@
 import { EXIT, loadFromArgs, parse, type Command } from "../cli";
 import { BootstrapError, NotReachableError, runBootstrap } from "../../runtimes/jobs/bootstrap";
+import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack bootstrap [-c stack.yaml] [--url http://127.0.0.1:80] [--keys-dir dir] [--timeout seconds]
 
@@ -33,7 +34,7 @@ const command: Command = async (args) => {
     console.error(`shelfstack bootstrap: --timeout wants a number of seconds, got "${values.timeout}"`);
     return EXIT.invalid;
   }
-  const log = (line: string) => console.error(`bootstrap: ${line}`);
+  const log = (line: string) => console.error(`bootstrap: ${redactSecrets(line)}`);
   try {
     const report = await runBootstrap(config, { url: values.url, keysDir: values["keys-dir"], timeoutSeconds: timeout, log });
     if (report.differences.length) {
@@ -44,7 +45,7 @@ const command: Command = async (args) => {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof BootstrapError || error instanceof NotReachableError) {
-      console.error(`shelfstack bootstrap: ${error.message}`);
+      console.error(`shelfstack bootstrap: ${redactSecrets(error.message)}`);
       return EXIT.invalid;
     }
     throw error;

@@ -1,5 +1,6 @@
 import { EXIT, examplePath, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
+import { redactSecrets } from "../../runtimes/redact";
 import { EtlUsageError, failedSources, formatReport, resolveEtl, runEtl, StatisticsFileError } from "../../runtimes/jobs/etl";
 
 const HELP = `usage: shelfstack etl [-c stack.yaml] [--stats [device=]statistics.sqlite3 ...] [--database <url|dir>] [--full]
@@ -41,7 +42,7 @@ const etl: Command = async (args) => {
     return failed.length ? EXIT.invalid : EXIT.ok;
   } catch (error) {
     if (error instanceof EtlUsageError || error instanceof StatisticsFileError || isDatabaseProblem(error)) {
-      console.error(`shelfstack etl: ${(error as Error).message}`);
+      console.error(`shelfstack etl: ${redactSecrets((error as Error).message)}`);
       return EXIT.invalid;
     }
     throw error;

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
 import { Container } from "../container";
-import { PORTS } from "../../config/ports";
+import { PORTS, SYNCTHING_GUI_LOCAL_URL } from "../../config/ports";
 import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";
-import { IMAGES } from "../images";
+import { imageFor } from "../images";
 import type { ServerIdentity } from "../../config/syncthing-identity";
 
 export interface SyncthingServerProps {
@@ -46,7 +46,7 @@ export class SyncthingServer extends Construct {
     });
     this.container = new Container(this, "Container", {
       name: "syncthing",
-      image: IMAGES.syncthing,
+      image: imageFor(this, "syncthing"),
       environment: {
         PUID: uid,
         PGID: gid,
@@ -67,7 +67,7 @@ export class SyncthingServer extends Construct {
       ],
       localFiles: props.identity && [{ containerPath: identityMount.key, localPath: props.identity.keyFile }],
       entrypoint: ["/bin/sh", `${MOUNT_DIR}/start.sh`],
-      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.syncthingGui}/rest/noauth/health || exit 1`] },
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null ${SYNCTHING_GUI_LOCAL_URL}/rest/noauth/health || exit 1`] },
       networkOf: props.network,
     });
   }

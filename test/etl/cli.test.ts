@@ -123,7 +123,7 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     const run = await shelfstack(["etl", "-c", stack], { cwd: dir, env: { DATABASE_URL: url, ABS_API_KEY_FILE: join(dir, "api-key") } });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^etl: Postgres postgresql:\/\/postgres@localhost\//);
+    expect(run.stdout).toMatch(/^etl: Postgres postgresql:\/\/\*\*\*@localhost\//);
     expect(run.stdout).toMatch(/koreader\/palma: .*statistics-snapshots\/palma\/statistics\.sqlite3: 3 of 3 books read — sessions 5 new/);
     expect(run.stdout).toMatch(/audiobookshelf: 1 listening sessions read — sessions 1 new/);
     expect(run.stdout).toMatch(/hardcover: off in stack\.yaml \(etl\.hardcover\)/);

@@ -3,6 +3,7 @@ import type { ScanResult, SessionConsumer, StatisticsReader } from "../koreader/
 import { recordId } from "../books/match";
 import { deleteReplacedSessions, mergeSessions, SessionSink } from "./sessions";
 import { addChanges, putValue, upsert, type Changes } from "./upsert";
+import type { SkippedRow } from "../koreader/page-row";
 
 export interface KoreaderLoad {
   readonly device: string;
@@ -13,6 +14,9 @@ export interface KoreaderLoad {
   /** Books whose rows were read again (new or grown since last run). */
   readonly booksRead: number;
   readonly sessions: Changes;
+  /** Page rows the warehouse cannot hold (skipped; the rest loaded), and the first few of them. */
+  readonly skipped: number;
+  readonly skippedRows: readonly SkippedRow[];
 }
 
 interface Prior {
@@ -39,7 +43,7 @@ export async function loadKoreader(db: Database, reader: StatisticsReader, bookO
   const fingerprint = JSON.stringify({ ...reader.fingerprint(), gap: gapSeconds });
   const [state] = await db.query<{ value: string }>("SELECT value FROM shelfstack.etl_state WHERE key = $1", [stateKey]);
   const base = { device, path, books: reader.books.length };
-  if (!full && state?.value === fingerprint) return { ...base, unchanged: true, booksRead: 0, sessions: { inserted: 0, updated: 0, deleted: 0 } };
+  if (!full && state?.value === fingerprint) return { ...base, unchanged: true, booksRead: 0, sessions: { inserted: 0, updated: 0, deleted: 0 }, skipped: 0, skippedRows: [] };
 
   const gapChanged = state !== undefined && (JSON.parse(state.value) as { gap?: number }).gap !== gapSeconds;
   const prior = new Map(
@@ -119,5 +123,12 @@ export async function loadKoreader(db: Database, reader: StatisticsReader, bookO
     await db.query("DELETE FROM shelfstack.koreader_books WHERE device = $1 AND md5 = ANY(string_to_array($2, ','))", [device, vanished.join(",")]);
   }
   await putValue(db, "shelfstack.etl_state", stateKey, fingerprint);
-  return { ...base, unchanged: false, booksRead: [...plan.keys()].filter(present).length, sessions };
+  return {
+    ...base,
+    unchanged: false,
+    booksRead: [...plan.keys()].filter(present).length,
+    sessions,
+    skipped: reader.skipped.count,
+    skippedRows: [...reader.skipped.first],
+  };
 }
