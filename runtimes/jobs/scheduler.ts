@@ -18,6 +18,11 @@ export interface SchedulerOptions {
   readonly seconds?: boolean;
   /** Between SIGTERM and SIGKILL when a run is stopped. @default 10000 */
   readonly graceMs?: number;
+  /**
+   * How long a job that runs after others holds back when it comes due, so that a job it runs
+   * after, due at the same moment, starts first and is waited for. @default 1000
+   */
+  readonly settleMs?: number;
 }
 
 export class UnknownJobError extends Error {}
@@ -82,13 +87,17 @@ export class Scheduler {
       updateStatus(statusDir, entry.job, { lastSkipped: new Date().toISOString() });
       return undefined;
     }
-    const blockers = (this.options.registry[entry.job].after ?? []).filter((job) => this.running.has(job) || this.waiting.has(job));
-    if (!blockers.length) return this.launch(entry);
-    log(`${entry.job}: waiting for ${blockers.join(", ")} to end (it runs after ${blockers.length === 1 ? "it" : "them"})`);
-    const ends = blockers.map((job) => this.running.get(job)?.result ?? this.waiting.get(job)!);
-    const waited = Promise.allSettled(ends)
-      .then(() => (this.stopping ? undefined : this.launch(entry)))
-      .finally(() => this.waiting.delete(entry.job));
+    const after = this.options.registry[entry.job].after ?? [];
+    if (!after.length) return this.launch(entry);
+    const waited = (async () => {
+      await new Promise((r) => setTimeout(r, this.options.settleMs ?? 1000));
+      const blockers = after.filter((job) => this.running.has(job) || this.waiting.has(job));
+      if (blockers.length) {
+        log(`${entry.job}: waiting for ${blockers.join(", ")} to end (it runs after ${blockers.length === 1 ? "it" : "them"})`);
+        await Promise.allSettled(blockers.map((job) => this.running.get(job)?.result ?? this.waiting.get(job)));
+      }
+      return this.stopping ? undefined : this.launch(entry);
+    })().finally(() => this.waiting.delete(entry.job));
     this.waiting.set(entry.job, waited);
     return waited;
   }

@@ -32,6 +32,7 @@ function scheduler(crontab: string, registry: Registry = REGISTRY) {
     cwd: out,
     seconds: true,
     graceMs: 500,
+    settleMs: 200,
   });
   process.env.OUT = out;
   return { s, out, lines, status: (job: string) => readStatus(join(out, "status"), job) };
@@ -122,6 +123,17 @@ describe("the jobs scheduler (real child processes, every-second schedules)", ()
     expect(order()).toBe("slow end\nok\n");
     expect(lines).toContain("ok: waiting for slow to end (it runs after it)");
     expect(lines).toContain("ok: skipped — the previous run is still waiting");
+    delete process.env.ORDER;
+  });
+
+  test("a job due at the same moment as the one it runs after, and triggered first, still waits for it", async () => {
+    const registry: Registry = { ...REGISTRY, ok: { summary: "ok", timeoutMinutes: 5, after: ["slow"] } };
+    const { s, out } = scheduler("@reboot shelfstack slow", registry);
+    process.env.ORDER = "1";
+    const ok = s.trigger({ job: "ok", args: [] })!;
+    const slow = s.trigger({ job: "slow", args: [] })!;
+    await Promise.all([slow, ok]);
+    expect(readFileSync(join(out, "order.log"), "utf8")).toBe("slow end\nok\n");
     delete process.env.ORDER;
   });
 
