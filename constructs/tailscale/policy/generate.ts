@@ -196,7 +196,11 @@ export function generatePolicy(props: TailnetPolicyProps): GeneratedPolicy {
     // ACLs see users and OS, not single devices: any device of these users on that OS can reach
     // the port, and the component itself refuses peers it does not know.
     const byOs = new Map<string | undefined, PolicyDevice[]>();
-    for (const peer of access.peers) byOs.set(OS[peer.kind], [...(byOs.get(OS[peer.kind]) ?? []), peer]);
+    for (const peer of access.peers) {
+      const os = OS[peer.kind];
+      if (!byOs.has(os)) byOs.set(os, []);
+      byOs.get(os)!.push(peer);
+    }
     for (const [os, peers] of [...byOs].sort(([a], [b]) => ((a ?? "") < (b ?? "") ? -1 : 1))) {
       const group = `group:${base}-${access.name}${byOs.size > 1 ? `-${os ?? "any-os"}` : ""}`;
       builder.allow({ group, members: sortedUnique(peers.map((d) => d.owner)), ...(os ? { os } : {}) }, access.port, access.why);
