@@ -111,7 +111,7 @@ export class ReadingStack extends TerraformStack {
       tailnet.allow(syncthing.access);
     }
 
-    // The nightly jobs (snapshot, backup, ETL) and start-up jobs: see constructs/jobs/schedule.ts.
+    // The nightly jobs (snapshot, backup, ETL) and start-up jobs: the job catalogue, config/jobs.ts.
     new Jobs(this, "Jobs", { config, network, ...bootstrapJobProps(config) });
 
     if (config.ingest.enabled) {

@@ -4,8 +4,8 @@ import type { SecretRef } from "../../config/secret";
 import type { VolumeMount } from "../container";
 
 /**
- * What the jobs container needs to run `shelfstack bootstrap` at every start (its @reboot line is
- * in constructs/jobs/schedule.ts) and to hand the ETL its key: the root password, the keys
+ * What the jobs container needs to run `shelfstack bootstrap` at every start (its entry, @reboot,
+ * is in the job catalogue, config/jobs.ts) and to hand the ETL its key: the root password, the keys
  * directory writable at the same path as on the host (so stack.yaml's paths hold inside), and
  * ABS_API_KEY_FILE naming the ETL's own key.
  */
