@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   backup: { summary: "encrypted backup of the library to Koofr (rclone sync + cryptcheck)", load: bundled("backup") },
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
   etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
+  report: { summary: "write the reading report (HTML + SVG charts) from the ETL's warehouse", load: bundled("report") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 

@@ -1,13 +1,21 @@
 import type { Database } from "../db/database";
 import type { AbsExtract } from "../sources/audiobookshelf";
 import { recordId } from "../books/match";
-import { mergeSessions, SESSION_STAGE, SESSIONS, SessionSink } from "./sessions";
+import { markMissingListening, mergeSessions, SessionSink } from "./sessions";
 import { putValue, type Changes } from "./upsert";
 
 export const ABS_CURSOR = "audiobookshelf";
 
-/** Listening sessions into reading_sessions; with `mirror` (a full read), sessions no longer listed go. */
-export async function loadAudiobookshelf(db: Database, extract: AbsExtract, bookOf: ReadonlyMap<string, string>, mirror: boolean): Promise<Changes> {
+/**
+ * Listening sessions into reading_sessions; with `mirror` (a full read), sessions no longer
+ * listed are kept and marked as no longer in Audiobookshelf (`missing`).
+ */
+export async function loadAudiobookshelf(
+  db: Database,
+  extract: AbsExtract,
+  bookOf: ReadonlyMap<string, string>,
+  mirror: boolean,
+): Promise<{ changes: Changes; missing: number }> {
   const sink = await SessionSink.open(db, false);
   for (const s of extract.sessions) {
     sink.add({
@@ -25,15 +33,7 @@ export async function loadAudiobookshelf(db: Database, extract: AbsExtract, book
   }
   await sink.close();
   const changes = await mergeSessions(db);
-  let deleted = 0;
-  if (mirror) {
-    const [r] = await db.query<{ n: number }>(
-      `WITH gone AS (SELECT id FROM ${SESSIONS} WHERE source = 'audiobookshelf' EXCEPT SELECT id FROM ${SESSION_STAGE}),
-       d AS (DELETE FROM ${SESSIONS} s USING gone WHERE s.id = gone.id RETURNING 1)
-       SELECT count(*)::int AS n FROM d`,
-    );
-    deleted = r.n;
-  }
+  const missing = mirror ? await markMissingListening(db) : 0;
   if (extract.cursor !== undefined) await putValue(db, "shelfstack.etl_state", ABS_CURSOR, String(extract.cursor));
-  return { ...changes, deleted };
+  return { changes, missing };
 }
