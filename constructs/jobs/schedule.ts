@@ -1,5 +1,6 @@
 import type { StackConfig } from "../../config/resolve";
 import type { CronJob } from "../cron";
+import { reportLocation } from "./report";
 
 /**
  * Every job of the jobs container, from stack.yaml: THE place a new job is added. A job is a
@@ -35,7 +36,13 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
   }
   if (config.etl.enabled) {
     // The ETL (issue 8): `shelfstack etl` loads the statistics snapshot and listening sessions into Postgres.
-    jobs.push({ name: "etl", schedule: config.etl.schedule, summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres" });
+    // Then the reading report from the warehouse, into the folder the tailnet serves at /report/.
+    jobs.push({
+      name: "etl",
+      schedule: config.etl.schedule,
+      summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
+      args: ["--report", reportLocation(config)!.hostDir],
+    });
   }
   return jobs;
 }

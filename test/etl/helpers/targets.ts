@@ -94,6 +94,7 @@ export const DATA_TABLES = [
   ["hardcover_user_books", "id"],
   ["hardcover_reads", "id"],
   ["koreader_books", "device, md5"],
+  ["koreader_book_pages", "device, md5"],
   ["etl_state", "key"],
   ["settings", "key"],
 ] as const;
