@@ -232,11 +232,12 @@ export function etlSuite(makeTarget: () => Target): void {
       kodb.db.prepare("DELETE FROM page_stat_data WHERE id_book = ?").run(prince);
       kodb.db.prepare("DELETE FROM book WHERE id = ?").run(prince);
       const incremental = await run(options(database, stats, { gapSeconds: 301 }));
-      expect(incremental.sessions.total).toBe(rows.length); // kept: an incremental run never deletes a book
+      expect(incremental.sessions).toMatchObject({ total: rows.length, missing: 1 }); // kept, marked
+      expect(incremental.koreader[0].missing).toBe(1);
       // --full keeps what the file forgot, marked; only --prune removes it, and says so.
       const full = await run(options(database, stats, { gapSeconds: 301, full: true }));
       expect(full.sessions.changes.deleted).toBe(0);
-      expect(full.koreader[0].missing).toBe(1);
+      expect(full.koreader[0].missing).toBe(0); // marked already
       expect(full.sessions).toMatchObject({ total: rows.length, missing: 1 });
       expect(full.books.changes.deleted).toBe(0);
       expect(formatReport(full)).toContain(`kept: 1 sessions no longer in their source, still counted (\`shelfstack etl --full --prune\` removes them)`);

@@ -67,9 +67,19 @@ export async function loadKoreader(
   const plan = new Map<string, number>();
   if (stats === undefined) for (const b of reader.books) plan.set(b.key, -Infinity);
   else {
+    // A book whose sessions are marked as gone from this file, and which has rows again (the
+    // newer file back after a restored one): read whole, so what came back loses its mark.
+    const marked = new Set(
+      (
+        await db.query<{ k: string }>(
+          "SELECT DISTINCT source_key AS k FROM shelfstack.reading_sessions WHERE source = 'koreader' AND device = $1 AND missing_since IS NOT NULL",
+          [device],
+        )
+      ).map((r) => r.k),
+    );
     for (const [key, now] of stats) {
       const before = prior.get(key);
-      if (!before) plan.set(key, -Infinity);
+      if (!before || marked.has(key)) plan.set(key, -Infinity);
       else if (before.rows === now.rows && before.maxStart === now.maxStart) continue;
       else if (now.rows > before.rows && reader.rowsUpTo(key, before.maxStart) === before.rows) plan.set(key, before.lastSessionStart ?? -Infinity);
       else plan.set(key, -Infinity);
@@ -106,7 +116,9 @@ export async function loadKoreader(
   }
   const written = await sink.close();
   const present = (key: string) => (stats ? stats.has(key) : (scanned.get(key)?.rows ?? 0) > 0);
-  const vanished = full ? [...prior.keys()].filter((key) => !present(key)) : [];
+  // Books with no rows left: their sessions are settled (kept, marked) on every run; only --full
+  // forgets the book's bookkeeping.
+  const vanished = [...prior.keys()].filter((key) => !present(key));
   let sessions: Changes = { inserted: written, updated: 0, deleted: 0 };
   let missing = 0;
   if (!sink.direct) {
@@ -141,7 +153,7 @@ export async function loadKoreader(
     return [device, key, now.rows, now.maxStart, lastStart];
   });
   await upsert(db, "shelfstack.koreader_books", ["device", "md5"], ["device", "md5", "row_count", "max_start_time", "last_session_start"], rows);
-  if (vanished.length > 0) {
+  if (full && vanished.length > 0) {
     await db.query("DELETE FROM shelfstack.koreader_books WHERE device = $1 AND md5 = ANY(string_to_array($2, ','))", [device, vanished.join(",")]);
   }
   await putValue(db, "shelfstack.etl_state", stateKey, fingerprint);
