@@ -60,8 +60,8 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
         "# backup: encrypted copy of ebooks, audiobooks, snapshots to Koofr (rclone sync, deletions kept under deleted/<date>, then cryptcheck)",
         "30 2 * * * shelfstack backup",
         "",
-        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres",
-        "30 3 * * * shelfstack etl",
+        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
+        "30 3 * * * shelfstack etl --report /srv/shelfstack/appdata/jobs/report",
         "",
         '# shelfbridge (its own container, not this scheduler): progress to Hardcover at "0 * * * *"',
         "",
@@ -105,6 +105,8 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
       { host_path: "/srv/shelfstack/statistics", container_path: "/srv/shelfstack/statistics", read_only: true },
       { host_path: "/srv/shelfstack/statistics-snapshots", container_path: "/srv/shelfstack/statistics-snapshots", read_only: false },
       { host_path: "/srv/shelfstack/appdata/jobs", container_path: "/srv/shelfstack/appdata/jobs", read_only: false },
+      // The reading report, which the Tailscale sidecar serves.
+      { host_path: "/srv/shelfstack/appdata/jobs/report", container_path: "/srv/shelfstack/appdata/jobs/report", read_only: false },
       // issue 9: the bootstrap writes the Audiobookshelf API keys there.
       { host_path: "/srv/shelfstack/appdata/abs-keys", container_path: "/srv/shelfstack/appdata/abs-keys", read_only: false },
     ]);
