@@ -1,7 +1,7 @@
 import Handlebars from "handlebars";
-import { AUDIOBOOK_COLOUR, barsSvg, calendarSvg, completionSvg, duration, EBOOK_COLOUR } from "./svg";
+import { barsSvg, calendarSvg, completionSvg, duration } from "./svg";
 import type { BookSummary, ReportModel, YearSummary } from "./summarize";
-import { BOOK, INDEX, YEAR } from "./templates";
+import { BOOK, INDEX, STYLE, YEAR } from "./templates";
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -12,7 +12,9 @@ function templates() {
     const hb = Handlebars.create();
     hb.registerHelper("duration", (seconds: number) => duration(seconds));
     hb.registerHelper("completion", (percent: number) => new hb.SafeString(completionSvg(percent)));
-    compiled = { index: hb.compile(INDEX), year: hb.compile(YEAR), book: hb.compile(BOOK) };
+    // Only our two helpers and the built-in blocks: Handlebars then calls them directly, no lookup per cell.
+    const options = { knownHelpers: { duration: true, completion: true }, knownHelpersOnly: true };
+    compiled = { index: hb.compile(INDEX, options), year: hb.compile(YEAR, options), book: hb.compile(BOOK, options) };
   }
   return compiled;
 }
@@ -27,13 +29,13 @@ function monthsChart(title: string, months: YearSummary["months"]) {
 
 /**
  * The report's files from its model, by relative path: index.html, year-YYYY.html, one
- * books/<slug>.html per book. Pure: the same model gives the same bytes.
+ * books/<slug>.html per book, style.css. Pure: the same model gives the same bytes.
  */
 export function renderReport(m: ReportModel): Map<string, string> {
   const t = templates();
-  const files = new Map<string, string>();
+  const files = new Map<string, string>([["style.css", STYLE.trimStart()]]);
   const years = m.years.map((y) => y.year);
-  const base = { years, timeZone: m.timeZone, ebookColour: EBOOK_COLOUR, audiobookColour: AUDIOBOOK_COLOUR };
+  const base = { years, timeZone: m.timeZone };
   const latest = m.years[m.years.length - 1];
   files.set(
     "index.html",
@@ -72,12 +74,12 @@ export function renderReport(m: ReportModel): Map<string, string> {
   return files;
 }
 
-/** A book's days as bars (its last 60 days with reading, so a long history stays legible). */
+/** A book's days as bars (its last 30 days with reading, so a long history stays legible). */
 function bookChart(b: BookSummary): string {
-  const days = b.daysList.slice(-60);
+  const days = b.daysList.slice(-30);
   return barsSvg(
     `Reading time per day for ${b.title}`,
     days.map((d) => ({ label: d.day, tick: d.day.slice(5), ...d })),
-    { tickEvery: Math.max(1, Math.ceil(days.length / 12)) },
+    { tickEvery: Math.max(1, Math.ceil(days.length / 10)) },
   );
 }

@@ -107,11 +107,15 @@ export function barsSvg(title: string, bars: readonly Bar[], options: { barWidth
     const x = left + i * (barWidth + gap);
     const eh = (b.ebookSeconds / max) * plot;
     const ah = (b.audiobookSeconds / max) * plot;
-    const label = `${b.label}: ${duration(b.ebookSeconds + b.audiobookSeconds)} (ebooks ${duration(b.ebookSeconds)}, audiobooks ${duration(b.audiobookSeconds)})`;
+    const label =
+      b.ebookSeconds > 0 && b.audiobookSeconds > 0
+        ? `${b.label}: ${duration(b.ebookSeconds + b.audiobookSeconds)} (ebooks ${duration(b.ebookSeconds)}, audiobooks ${duration(b.audiobookSeconds)})`
+        : `${b.label}: ${duration(b.ebookSeconds + b.audiobookSeconds)}${b.audiobookSeconds > 0 ? " of audiobooks" : b.ebookSeconds > 0 ? " of ebooks" : ""}`;
     parts.push(
       `<g class="bar" data-seconds="${b.ebookSeconds + b.audiobookSeconds}"><title>${escapeXml(label)}</title>` +
-        `<rect x="${x}" y="${round(top + plot - eh)}" width="${barWidth}" height="${round(eh)}" fill="${EBOOK_COLOUR}"/>` +
-        `<rect x="${x}" y="${round(top + plot - eh - ah)}" width="${barWidth}" height="${round(ah)}" fill="${AUDIOBOOK_COLOUR}"/></g>`,
+        (eh > 0 ? `<rect x="${x}" y="${round(top + plot - eh)}" width="${barWidth}" height="${round(eh)}" fill="${EBOOK_COLOUR}"/>` : "") +
+        (ah > 0 ? `<rect x="${x}" y="${round(top + plot - eh - ah)}" width="${barWidth}" height="${round(ah)}" fill="${AUDIOBOOK_COLOUR}"/>` : "") +
+        `</g>`,
     );
     if (i % (options.tickEvery ?? 1) === 0) {
       parts.push(`<text x="${x + barWidth / 2}" y="${top + plot + 14}" class="axis" text-anchor="middle">${escapeXml(b.tick ?? b.label)}</text>`);

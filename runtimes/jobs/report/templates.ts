@@ -1,6 +1,8 @@
 /** The report's pages as Handlebars templates: plain HTML and CSS, no script, nothing fetched. */
+import { AUDIOBOOK_COLOUR, EBOOK_COLOUR } from "./svg";
 
-const STYLE = `
+/** The stylesheet: one file beside the pages (style.css), so each page stays small. */
+export const STYLE = `
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d232b;margin:0;background:#fafbfc}
 main{max-width:1040px;margin:0 auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px}
@@ -17,7 +19,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .chart .baseline{stroke:#c4cad1}
 .chart rect.empty{fill:#eef0f3}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}
+.legend .ebook{background:${EBOOK_COLOUR}}.legend .audiobook{background:${AUDIOBOOK_COLOUR}}
 .missing{color:#9a5b00}
+#sessions td:nth-child(2),#sessions td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
 `;
 
 const HEAD = `<!DOCTYPE html>
@@ -25,9 +29,9 @@ const HEAD = `<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'">
 <title>{{title}}</title>
-<style>${STYLE}</style>
+<link rel="stylesheet" href="{{root}}style.css">
 </head>
 <body><main>
 <nav><a href="{{root}}index.html">Reading report</a>{{#each years}}<a href="{{../root}}year-{{this}}.html">{{this}}</a>{{/each}}</nav>`;
@@ -38,7 +42,7 @@ From the shelfstack warehouse: KOReader statistics, Audiobookshelf listening ses
 </html>
 `;
 
-const LEGEND = `<p class="legend"><span style="background:{{ebookColour}}"></span>ebooks<span style="background:{{audiobookColour}}"></span>audiobooks</p>`;
+const LEGEND = `<p class="legend"><span class="ebook"></span>ebooks<span class="audiobook"></span>audiobooks</p>`;
 
 export const INDEX = `${HEAD}
 <h1>Reading report</h1>
@@ -131,7 +135,7 @@ export const BOOK = `${HEAD}
 </section>
 {{{daysChart}}}
 <h2>Sessions</h2>
-<table id="sessions"><thead><tr><th>Start</th><th class="n">Time</th><th class="n">Pages</th><th>Source</th></tr></thead><tbody>
-{{#each b.sessionList}}<tr data-seconds="{{seconds}}"><td>{{start}}</td><td class="n">{{duration seconds}}</td><td class="n">{{pages}}</td><td>{{#if device}}KOReader · {{device}}{{else}}Audiobookshelf{{/if}}{{#if missing}} <span class="missing">(no longer in the source)</span>{{/if}}</td></tr>
+<table id="sessions"><thead><tr><th>Start</th><th>Time</th><th>Pages</th><th>Source</th></tr></thead><tbody>
+{{#each b.sessionList}}<tr><td>{{start}}</td><td>{{duration seconds}}</td><td>{{pages}}</td><td>{{#if device}}{{device}}{{else}}Audiobookshelf{{/if}}{{#if missing}} <span class="missing">(no longer in the source)</span>{{/if}}</td></tr>
 {{/each}}</tbody></table>
 ${FOOT}`;
