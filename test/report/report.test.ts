@@ -134,6 +134,9 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     expect(model.longestStreak).toEqual({ days: 5, from: "2024-03-29", to: "2024-04-02" });
     expect(model.latestStreak).toEqual({ days: latest.days, from: latest.first, to: latest.last });
     expect(card(index, "longest-streak", "days")).toBe(5);
+    // The days-read column, as text: 11 days in 2024, 1 in 2025.
+    expect(index).toMatch(/<tr data-period="2024" data-seconds="\d+">(?:<td[^>]*>.*?<\/td>){5}<td class="n">11<\/td><td class="n">5 days<\/td><\/tr>/);
+    expect(index).toMatch(/<tr data-period="2025" data-seconds="\d+">(?:<td[^>]*>.*?<\/td>){5}<td class="n">1<\/td><td class="n">1 day<\/td><\/tr>/);
     expect(card(index, "latest-streak", "days")).toBe(1);
 
     const hours = await sql<{ h: number; s: number }>(

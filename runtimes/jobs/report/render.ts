@@ -11,9 +11,10 @@ function templates() {
   if (!compiled) {
     const hb = Handlebars.create();
     hb.registerHelper("duration", (seconds: number) => duration(seconds));
+    hb.registerHelper("dayCount", (n: number) => (n === 1 ? "1 day" : `${n} days`));
     hb.registerHelper("completion", (percent: number) => new hb.SafeString(completionSvg(percent)));
     // Only our two helpers and the built-in blocks: Handlebars then calls them directly, no lookup per cell.
-    const options = { knownHelpers: { duration: true, completion: true }, knownHelpersOnly: true };
+    const options = { knownHelpers: { duration: true, completion: true, dayCount: true }, knownHelpersOnly: true };
     compiled = { index: hb.compile(INDEX, options), year: hb.compile(YEAR, options), book: hb.compile(BOOK, options) };
   }
   return compiled;

@@ -54,8 +54,8 @@ export const INDEX = `${HEAD}
 <div class="card" id="total-sessions" data-count="{{m.total.sessions}}">Sessions<b>{{m.total.sessions}}</b></div>
 <div class="card" id="total-days" data-count="{{m.total.days}}">Days read<b>{{m.total.days}}</b></div>
 <div class="card" id="total-books" data-count="{{m.total.books}}">Books<b>{{m.total.books}}</b></div>
-<div class="card" id="longest-streak" data-days="{{#if m.longestStreak}}{{m.longestStreak.days}}{{else}}0{{/if}}">Longest streak<b>{{#if m.longestStreak}}{{m.longestStreak.days}} days{{else}}none{{/if}}</b>{{#if m.longestStreak}}{{m.longestStreak.from}} to {{m.longestStreak.to}}{{/if}}</div>
-<div class="card" id="latest-streak" data-days="{{#if m.latestStreak}}{{m.latestStreak.days}}{{else}}0{{/if}}">Latest streak<b>{{#if m.latestStreak}}{{m.latestStreak.days}} days{{else}}none{{/if}}</b>{{#if m.latestStreak}}to {{m.latestStreak.to}}{{/if}}</div>
+<div class="card" id="longest-streak" data-days="{{#if m.longestStreak}}{{m.longestStreak.days}}{{else}}0{{/if}}">Longest streak<b>{{#if m.longestStreak}}{{dayCount m.longestStreak.days}}{{else}}none{{/if}}</b>{{#if m.longestStreak}}{{m.longestStreak.from}} to {{m.longestStreak.to}}{{/if}}</div>
+<div class="card" id="latest-streak" data-days="{{#if m.latestStreak}}{{m.latestStreak.days}}{{else}}0{{/if}}">Latest streak<b>{{#if m.latestStreak}}{{dayCount m.latestStreak.days}}{{else}}none{{/if}}</b>{{#if m.latestStreak}}to {{m.latestStreak.to}}{{/if}}</div>
 </section>
 {{#if m.total.missing}}<p class="missing" id="missing">{{m.total.missing}} sessions are no longer in their source (a device reset or restored); they are kept and counted here.</p>{{/if}}
 
@@ -71,7 +71,7 @@ ${LEGEND}{{/if}}
 
 <h2>Time per year</h2>
 <table id="years"><thead><tr><th>Year</th><th class="n">Total</th><th class="n">Ebooks</th><th class="n">Audiobooks</th><th class="n">Sessions</th><th class="n">Days</th><th class="n">Longest streak</th></tr></thead><tbody>
-{{#each m.years}}<tr data-period="{{period}}" data-seconds="{{seconds}}"><td><a href="year-{{year}}.html">{{year}}</a></td><td class="n">{{duration seconds}}</td><td class="n">{{duration ebookSeconds}}</td><td class="n">{{duration audiobookSeconds}}</td><td class="n">{{sessions}}</td><td class="n">{{days}}</td><td class="n">{{#if longestStreak}}{{longestStreak.days}} days{{/if}}</td></tr>
+{{#each m.years}}<tr data-period="{{period}}" data-seconds="{{seconds}}"><td><a href="year-{{year}}.html">{{year}}</a></td><td class="n">{{duration seconds}}</td><td class="n">{{duration ebookSeconds}}</td><td class="n">{{duration audiobookSeconds}}</td><td class="n">{{sessions}}</td><td class="n">{{days}}</td><td class="n">{{#if longestStreak}}{{dayCount longestStreak.days}}{{/if}}</td></tr>
 {{/each}}</tbody></table>
 
 <h2>Sessions</h2>
@@ -108,7 +108,7 @@ export const YEAR = `${HEAD}
 <div class="card" data-seconds="{{y.audiobookSeconds}}">Audiobooks<b>{{duration y.audiobookSeconds}}</b></div>
 <div class="card" data-count="{{y.sessions}}">Sessions<b>{{y.sessions}}</b></div>
 <div class="card" data-count="{{y.days}}">Days read<b>{{y.days}}</b></div>
-<div class="card" id="year-streak" data-days="{{#if y.longestStreak}}{{y.longestStreak.days}}{{else}}0{{/if}}">Longest streak<b>{{#if y.longestStreak}}{{y.longestStreak.days}} days{{else}}none{{/if}}</b>{{#if y.longestStreak}}{{y.longestStreak.from}} to {{y.longestStreak.to}}{{/if}}</div>
+<div class="card" id="year-streak" data-days="{{#if y.longestStreak}}{{y.longestStreak.days}}{{else}}0{{/if}}">Longest streak<b>{{#if y.longestStreak}}{{dayCount y.longestStreak.days}}{{else}}none{{/if}}</b>{{#if y.longestStreak}}{{y.longestStreak.from}} to {{y.longestStreak.to}}{{/if}}</div>
 </section>
 {{{calendar}}}
 ${LEGEND}
