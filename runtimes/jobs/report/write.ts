@@ -10,7 +10,7 @@ export class ReportDirError extends Error {}
 function listFiles(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), base) : e.name.endsWith(".tmp") || e.name === REPORT_MARKER ? [] : [relative(base, join(dir, e.name))],
+    e.isDirectory() ? listFiles(join(dir, e.name), base) : e.name === REPORT_MARKER ? [] : [relative(base, join(dir, e.name))],
   );
 }
 
@@ -28,6 +28,7 @@ export async function writeReport(dir: string, files: ReadonlyMap<string, string
     throw new ReportDirError(`${dir} already holds files that are not a shelfstack report — choose an empty directory with -o`);
   }
   writeFileSync(join(dir, REPORT_MARKER), "written by shelfstack report; rewritten after each ETL run\n");
+  // A run killed between writing and renaming leaves a .tmp behind: it goes with the other strays.
   const present = new Set(existing);
   const changed: [string, string][] = [];
   for (const [path, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
