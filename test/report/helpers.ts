@@ -47,6 +47,7 @@ export async function addListening(db: Database): Promise<void> {
       ('audiobookshelf:ls_1', 'abs-book', 'audiobookshelf', 'li_heard', NULL, '2024-03-31T10:00:00Z', '2024-03-31T10:30:00Z', 1800, NULL, NULL),
       ('audiobookshelf:ls_2', 'abs-book', 'audiobookshelf', 'li_heard', NULL, '2024-12-31T23:30:00Z', '2025-01-01T00:10:00Z', 2400, NULL, '2025-02-01T00:00:00Z'),
       ('audiobookshelf:ls_3', 'abs-book', 'audiobookshelf', 'li_heard', NULL, '2024-10-26T22:40:00Z', '2024-10-26T23:00:00Z', 1200, NULL, NULL);
+    INSERT INTO shelfstack.audiobook_progress (item_id, duration_seconds, position_seconds) VALUES ('li_heard', 36000, 5400);
   `);
 }
 

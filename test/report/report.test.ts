@@ -93,6 +93,9 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     );
     expect(pages).toEqual({ read: 10, turned: 5 + 10 + 6 + 2 + 1 + 2 });
     expect(model.books.find((b) => b.title === "Crafted Days")).toMatchObject({ pagesRead: 10, totalPages: 120, completionPercent: 8 });
+    // Listened / duration: the furthest position of the item's length.
+    expect(model.books.find((b) => b.title === "Heard Story")).toMatchObject({ audioPosition: 5400, audioDuration: 36000, listenedPercent: 15 });
+    expect(index).toContain(`aria-label="15% read"`);
 
     const perDay = await sql<{ day: string; s: number }>(
       `SELECT to_char((start_time AT TIME ZONE '${ZONE}')::date, 'YYYY-MM-DD') AS day, sum(duration_seconds)::int AS s

@@ -32,6 +32,9 @@ export interface ReportBook {
   /** Distinct pages read (KOReader's meaning) and the book's pages, when KOReader knows it. */
   readonly pagesRead: number | null;
   readonly totalPages: number | null;
+  /** Audiobookshelf: the item's length and the furthest position reached (seconds). */
+  readonly audioDuration: number | null;
+  readonly audioPosition: number | null;
   readonly hardcoverStatus: string | null;
 }
 
@@ -64,8 +67,19 @@ export async function readReportData(db: Database, timeZone: string): Promise<Re
      FROM shelfstack.reading_sessions ORDER BY start_time, id`,
     [timeZone],
   );
-  const books = await db.query<{ id: string; title: string; author: string | null; format: ReportBook["format"]; pages_read: number | null; total_pages: number | null; hardcover_status: string | null }>(
-    `SELECT book_id AS id, title, author, format, pages_read::float8 AS pages_read, total_pages, hardcover_status
+  const books = await db.query<{
+    id: string;
+    title: string;
+    author: string | null;
+    format: ReportBook["format"];
+    pages_read: number | null;
+    total_pages: number | null;
+    audio_duration: number | null;
+    audio_position: number | null;
+    hardcover_status: string | null;
+  }>(
+    `SELECT book_id AS id, title, author, format, pages_read::float8 AS pages_read, total_pages,
+            audiobook_duration_seconds AS audio_duration, audiobook_position_seconds AS audio_position, hardcover_status
      FROM shelfstack.reading_time_per_book ORDER BY book_id`,
   );
   const hardcover = await db.query<{ status: string; books: number }>(
@@ -85,7 +99,17 @@ export async function readReportData(db: Database, timeZone: string): Promise<Re
       pages: r.p,
       missing: r.m,
     })),
-    books: books.map((b) => ({ id: b.id, title: b.title, author: b.author, format: b.format, pagesRead: b.pages_read, totalPages: b.total_pages, hardcoverStatus: b.hardcover_status })),
+    books: books.map((b) => ({
+      id: b.id,
+      title: b.title,
+      author: b.author,
+      format: b.format,
+      pagesRead: b.pages_read,
+      totalPages: b.total_pages,
+      audioDuration: b.audio_duration,
+      audioPosition: b.audio_position,
+      hardcoverStatus: b.hardcover_status,
+    })),
     hardcover,
   };
 }

@@ -45,6 +45,10 @@ export interface BookSummary extends Time {
   readonly totalPages: number | null;
   /** pages read / pages, 0–100 (ebooks KOReader knows the length of). */
   readonly completionPercent: number | null;
+  /** Furthest position / length, 0–100 (audiobooks Audiobookshelf gave the length of). */
+  readonly listenedPercent: number | null;
+  readonly audioDuration: number | null;
+  readonly audioPosition: number | null;
   readonly pagesTurned: number;
   readonly pagesPerHour: number | null;
   readonly missing: number;
@@ -187,6 +191,9 @@ export function summarize(data: ReportData): ReportModel {
         pagesRead: b.pagesRead,
         totalPages: b.totalPages,
         completionPercent: b.pagesRead !== null && b.totalPages ? Math.min(100, Math.round((b.pagesRead / b.totalPages) * 100)) : null,
+        listenedPercent: b.audioPosition !== null && b.audioDuration ? Math.min(100, Math.round((b.audioPosition / b.audioDuration) * 100)) : null,
+        audioDuration: b.audioDuration,
+        audioPosition: b.audioPosition,
         pagesTurned: turned,
         pagesPerHour: pagesPerHour(turned, t.ebookSeconds),
         missing: list.filter((s) => s.missing).length,

@@ -96,7 +96,7 @@ ${LEGEND}{{/if}}
 
 <h2>Books</h2>
 <table id="books"><thead><tr><th>Book</th><th class="n">Time</th><th class="n">Sessions</th><th>Read</th><th class="n">Pages an hour</th><th>First read</th><th>Last read</th></tr></thead><tbody>
-{{#each m.books}}<tr data-book="{{id}}" data-seconds="{{seconds}}"><td><a href="books/{{slug}}.html">{{title}}</a>{{#if author}}<br><span class="meta">{{author}}</span>{{/if}}</td><td class="n">{{duration seconds}}</td><td class="n">{{sessions}}</td><td>{{#if completionPercent includeZero=true}}{{{completion completionPercent}}} {{pagesRead}} / {{totalPages}} pages{{else}}{{#if pagesRead}}{{pagesRead}} pages{{else}}{{#if audiobookSeconds}}listened {{duration audiobookSeconds}}{{/if}}{{/if}}{{/if}}</td><td class="n">{{pagesPerHour}}</td><td>{{first}}</td><td>{{last}}</td></tr>
+{{#each m.books}}<tr data-book="{{id}}" data-seconds="{{seconds}}"><td><a href="books/{{slug}}.html">{{title}}</a>{{#if author}}<br><span class="meta">{{author}}</span>{{/if}}</td><td class="n">{{duration seconds}}</td><td class="n">{{sessions}}</td><td>{{#if completionPercent includeZero=true}}{{{completion completionPercent}}} {{pagesRead}} / {{totalPages}} pages{{else}}{{#if pagesRead}}{{pagesRead}} pages{{/if}}{{/if}}{{#if listenedPercent includeZero=true}}{{#if pagesRead}}<br>{{/if}}{{{completion listenedPercent}}} {{duration audioPosition}} / {{duration audioDuration}}{{/if}}</td><td class="n">{{pagesPerHour}}</td><td>{{first}}</td><td>{{last}}</td></tr>
 {{/each}}</tbody></table>
 ${FOOT}`;
 
@@ -128,7 +128,7 @@ export const BOOK = `${HEAD}
 <div class="card" data-count="{{b.sessions}}">Sessions<b>{{b.sessions}}</b></div>
 {{#if b.pagesRead}}<div class="card" id="book-pages" data-count="{{b.pagesRead}}">Pages read<b>{{b.pagesRead}}{{#if b.totalPages}} / {{b.totalPages}}{{/if}}</b>{{#if b.completionPercent}}{{b.completionPercent}}%{{/if}}</div>{{/if}}
 {{#if b.pagesPerHour}}<div class="card">Pages an hour<b>{{b.pagesPerHour}}</b></div>{{/if}}
-{{#if b.audiobookSeconds}}<div class="card">Listened<b>{{duration b.audiobookSeconds}}</b></div>{{/if}}
+{{#if b.audiobookSeconds}}<div class="card">Listened<b>{{duration b.audiobookSeconds}}</b>{{#if b.listenedPercent includeZero=true}}up to {{duration b.audioPosition}} of {{duration b.audioDuration}} ({{b.listenedPercent}}%){{/if}}</div>{{/if}}
 <div class="card">First read<b>{{b.first}}</b></div>
 <div class="card">Last read<b>{{b.last}}</b></div>
 {{#if b.hardcoverStatus}}<div class="card">Hardcover<b>{{b.hardcoverStatus}}</b></div>{{/if}}

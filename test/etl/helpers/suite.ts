@@ -469,6 +469,12 @@ export function etlSuite(makeTarget: () => Target): void {
           ]);
           const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM shelfstack.reading_sessions WHERE source_key = 'li_pod'");
           expect(n).toBe(0);
+          // How far in: Audiobookshelf's item length and the furthest position a session reached.
+          expect(
+            await db.query(
+              "SELECT audiobook_duration_seconds AS d, audiobook_position_seconds AS p FROM shelfstack.reading_time_per_book WHERE book_id = (SELECT book_id FROM shelfstack.book_sources WHERE source_key = 'li_hobbit')",
+            ),
+          ).toEqual([{ d: Math.round(75600.5), p: Math.round(120.5 + 1800) }]);
         });
 
         // Next run: only Audiobookshelf's first page (nothing newer than the cursor); nothing changes.
