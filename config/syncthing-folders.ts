@@ -233,7 +233,6 @@ export function planFolders(
     const devicePathOf = (d: ResolvedDevice) =>
       input.devicePath ?? (input.content === "library" ? d.libraryPath : input.content === "koreader-settings" ? d.koreaderSettingsPath : undefined);
     if (input.content === "other" && input.devicePath === undefined) report(at("devicePath"), `a folder with content "other" needs devicePath — the absolute path on the device, e.g. /storage/emulated/0/Documents/shared`);
-    if (input.devicePath !== undefined && !input.devicePath.startsWith("/")) report(at("devicePath"), `"${input.devicePath}" is not an absolute path — write the full path on the device, e.g. /storage/emulated/0/Books`);
 
     // The SQLite rule: a live database synced two-way is corrupted by the first concurrent write.
     const devicePaths = members.flatMap((d) => (devicePathOf(d) ? [{ path: devicePathOf(d)!, device: d }] : []));
