@@ -107,8 +107,20 @@ const TYPES_BY_DIRECTION: Record<FolderDirection, { server: FolderType; device: 
   "two-way": { server: "sendreceive", device: "sendreceive" },
 };
 
+// One plan per config: synth asks for it from many constructs and once per device's SETUP.md,
+// which made synth time grow with the square of the devices.
+const devicesCache = new WeakMap<StackConfig, { server: SyncthingDevice; devices: SyncthingDevice[] }>();
+const foldersCache = new WeakMap<StackConfig, SyncthingFolder[]>();
+const byDeviceCache = new WeakMap<StackConfig, Map<string, DeviceFolderView[]>>();
+
 /** The devices that run Syncthing: any device with a syncthingId (iOS is refused by the rules). */
 export function syncthingDevices(config: StackConfig): { server: SyncthingDevice; devices: SyncthingDevice[] } {
+  let found = devicesCache.get(config);
+  if (!found) devicesCache.set(config, (found = planDevices(config)));
+  return { server: found.server, devices: [...found.devices] };
+}
+
+function planDevices(config: StackConfig): { server: SyncthingDevice; devices: SyncthingDevice[] } {
   const tailnet = config.tailnet.name;
   const server: SyncthingDevice = {
     name: config.server.hostname,
@@ -124,18 +136,29 @@ export function syncthingDevices(config: StackConfig): { server: SyncthingDevice
 
 /** Every Syncthing folder of the stack, sorted by id. Throws if stack.yaml broke a folder rule (validation reports those first). */
 export function syncthingFolders(config: StackConfig): SyncthingFolder[] {
-  const { folders, problems } = planFolders(config.syncthing, config.devices, config.server.paths);
-  if (problems.length) throw new Error(problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
-  return folders;
+  let folders = foldersCache.get(config);
+  if (!folders) {
+    const plan = planFolders(config.syncthing, config.devices, config.server.paths);
+    if (plan.problems.length) throw new Error(plan.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+    foldersCache.set(config, (folders = plan.folders));
+  }
+  return [...folders];
 }
 
 /** The folders one device takes part in, as its owner sets them up. */
 export function foldersForDevice(config: StackConfig, deviceName: string): DeviceFolderView[] {
-  return syncthingFolders(config).flatMap((f) =>
-    f.devices
-      .filter((d) => d.name === deviceName)
-      .map((d) => ({ id: f.id, label: f.label, content: f.content, path: d.path, type: d.type, ignores: d.ignores })),
-  );
+  let byDevice = byDeviceCache.get(config);
+  if (!byDevice) {
+    byDevice = new Map();
+    for (const f of syncthingFolders(config)) {
+      for (const d of f.devices) {
+        const view = { id: f.id, label: f.label, content: f.content, path: d.path, type: d.type, ignores: d.ignores };
+        byDevice.set(d.name, [...(byDevice.get(d.name) ?? []), view]);
+      }
+    }
+    byDeviceCache.set(config, byDevice);
+  }
+  return [...(byDevice.get(deviceName) ?? [])];
 }
 
 /** The folders stack.yaml gets when it lists none: the library out to every Android reader, each reader's KOReader settings back. */
