@@ -32,7 +32,10 @@ function dataFolderRules(stack: StackInput, ctx: z.RefinementCtx): void {
   keys.forEach((a, i) => {
     for (const b of keys.slice(i + 1)) {
       if (!overlaps(paths[a], paths[b])) continue;
-      const blame = explicit[b] !== undefined ? b : a;
+      // Point at the inner folder where it was written, else at the one that was.
+      const inner = paths[a].startsWith(`${paths[b]}/`) ? a : paths[b].startsWith(`${paths[a]}/`) ? b : b;
+      const outer = inner === a ? b : a;
+      const blame = explicit[inner] !== undefined ? inner : explicit[outer] !== undefined ? outer : inner;
       const other = blame === a ? b : a;
       const relation = paths[a] === paths[b] ? "is the same folder as" : paths[blame].startsWith(`${paths[other]}/`) ? "is inside" : "holds";
       ctx.addIssue({

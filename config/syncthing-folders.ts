@@ -227,7 +227,9 @@ export function planFolders(
   if (!syncthing.enabled) return { folders, problems };
   const declared = syncthing.folders !== undefined;
   const inputs = syncthing.folders ?? DEFAULT_FOLDERS;
-  const byName = new Map(devices.map((d) => [d.name, d]));
+  // The first device of a name: a later duplicate is reported by the device rules, not here.
+  const byName = new Map<string, ResolvedDevice>();
+  for (const d of devices) if (!byName.has(d.name)) byName.set(d.name, d);
   const defaultMembers = devices.filter((d) => d.syncthingId && (d.kind === "android-ereader" || d.kind === "android"));
 
   inputs.forEach((input, i) => {

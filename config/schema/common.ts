@@ -25,12 +25,12 @@ export function pathProblem(value: string, side: "server" | "device"): string | 
     return `contains ${describeCharacter(special)}, which docker compose, Terraform, XML or the shell read specially — use a path without it`;
   }
   if (!value.startsWith("/")) return undefined; // the absolute check has its own message
+  if (value === "/") return `is the root directory — give it a folder of its own, e.g. ${side === "server" ? "/srv/shelfstack" : "/storage/emulated/0/Books"}`;
   const segments = value.split("/").slice(1);
-  if (value !== "/" && value.endsWith("/")) return `ends with / — write it without, e.g. ${value.replace(/\/+$/, "") || "/"}`;
+  if (value.endsWith("/")) return `ends with / — write it without, e.g. ${value.replace(/\/+$/, "") || "/"}`;
   if (segments.some((s) => s === "" || s === "." || s === "..")) {
     return `is not a plain path (it has "..", "." or "//"), so it is not the folder it seems to be — write the path it stands for, e.g. ${posix.normalize(value)}`;
   }
-  if (value === "/") return `is the root directory — give it a folder of its own, e.g. ${side === "server" ? "/srv/shelfstack" : "/storage/emulated/0/Books"}`;
   if (side === "server") {
     if (SYSTEM_DIRS.includes(value)) return `is a system directory — use a folder of its own below it, e.g. /srv/shelfstack`;
     const tree = SYSTEM_TREES.find((t) => value === t || value.startsWith(`${t}/`));
