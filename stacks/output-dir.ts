@@ -26,6 +26,11 @@ const SYSTEM_DIRS = new Set([
 /** Files that make a directory a project (or a checkout), never an output. */
 const PROJECT_FILES = ["stack.yaml", ".git", "package.json"];
 
+/** Marks a directory cdktf's own synth wrote (main.ts), so `shelfstack synth` may replace it later. */
+export function markOutput(dir: string): void {
+  writeFileSync(join(dir, OUTPUT_MARKER), MARKER_TEXT);
+}
+
 const versionPrefix = (name: string) => `.${name}.shelfstack-`;
 
 function refuse(target: string, why: string, fix = "choose a new or empty directory for -o (the default is ./cdktf.out)"): never {
