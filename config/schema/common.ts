@@ -60,9 +60,11 @@ export const devicePath = z.string().superRefine((value, ctx) => {
 
 /** An http(s) address: parsed as a URL, with no credentials in it (those are secrets). */
 export function httpUrl(example: string) {
-  return z.string().superRefine((value, ctx) => {
+  // z.url() for the editor's schema (format: uri); its own failure and ours share one wording.
+  const notUrl = `not a URL — write it whole, e.g. ${example}`;
+  return z.url({ message: notUrl }).superRefine((value, ctx) => {
     const problem = urlProblem(value, ["http:", "https:"], example);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    if (problem && problem !== notUrl) ctx.addIssue({ code: "custom", message: problem });
   });
 }
 
