@@ -22,7 +22,8 @@ export const backupSchema = z
     remotePath: z
       .string()
       .regex(/^[^/:][^:]*$/, { message: "a folder on Koofr, e.g. shelfstack-backup (no leading / and no :)" })
-      .refine((path) => path.split("/").every((s) => s !== "" && s !== "." && s !== ".."), {
+      // A leading / or a : has its own message above.
+      .refine((path) => /^[/:]|:/.test(path) || path.split("/").every((s) => s !== "" && s !== "." && s !== ".."), {
         message: 'a plain folder on Koofr: no "..", "." or empty parts and no trailing / — e.g. shelfstack-backup',
       })
       .refine((path) => !/[\u0000-\u001f\u007f$`"'\\]/u.test(path), {
