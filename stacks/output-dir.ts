@@ -112,14 +112,19 @@ export function inspectOutput(target: string, protect: readonly string[] = []): 
     if (link.includes("/") || !link.startsWith(versionPrefix(name))) {
       refuse(target, `it is a symlink to ${link}, which shelfstack did not make`, "remove the symlink or choose another -o");
     }
-    // Our link with its version gone (removed by hand): the link alone is ours to replace.
-    return { kind: "link", version: join(dirname(target), link) };
+    const version = join(dirname(target), link);
+    // Our link with its version gone (removed by hand) is ours to replace; a version without the marker is not ours.
+    if (lstatOrUndefined(version) && !lstatOrUndefined(join(version, OUTPUT_MARKER))) {
+      refuse(target, `it points to ${link}, which holds no ${OUTPUT_MARKER} marker`, "remove the symlink or choose another -o");
+    }
+    return { kind: "link", version };
   }
   if (!stat.isDirectory()) refuse(target, "it is a file, not a directory", "choose a directory for -o, e.g. ./cdktf.out");
   const entries = readdirSync(target);
-  if (entries.includes(OUTPUT_MARKER)) return { kind: "marked-dir" };
+  // A project is never replaced, marker or not.
   const project = PROJECT_FILES.find((f) => entries.includes(f));
   if (project) refuse(target, `it is a project directory (it holds ${project})`, "write the output into a directory of its own, e.g. ./cdktf.out");
+  if (entries.includes(OUTPUT_MARKER)) return { kind: "marked-dir" };
   if (entries.length > 0) {
     refuse(
       target,

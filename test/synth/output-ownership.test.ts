@@ -121,6 +121,22 @@ describe("synth writes only over its own earlier output", () => {
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("my notes\n");
   });
 
+  test("cdktf's own output (marked) is replaced whole; a project with a marker copied in is not", () => {
+    const dir = tmp();
+    const out = join(dir, "cdktf.out");
+    spawnSync(process.execPath, [join(dirname(CLI), "main.js")], { cwd: dir, env: { ...process.env, STACK_FILE: EXAMPLE, CDKTF_OUTDIR: out } });
+    expect(existsSync(join(out, ".shelfstack-output"))).toBe(true);
+    expect(lstatSync(out).isSymbolicLink()).toBe(false);
+    expect(shelfstack(["synth", "-c", EXAMPLE, "-o", out], { cwd: dir }).status).toBe(0);
+    expect(lstatSync(out).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual([readlinkSync(out), "cdktf.out"].sort());
+
+    const project = checkout();
+    writeFileSync(join(project, ".shelfstack-output"), "copied by hand\n");
+    refused(["synth", "-c", EXAMPLE, "-o", project], tmp(), /it is a project directory/);
+    expect(readFileSync(join(project, "notes.txt"), "utf8")).toBe("my notes\n");
+  });
+
   test("Terraform's state lands beside the output directory, not inside a version of it", () => {
     const dir = tmp();
     const out = join(dir, "out");
