@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { isAlias, isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
-import { UsageError } from "../bin/errors";
+import { UsageError } from "./errors";
 import type { z } from "zod";
 import { stackSchema } from "./schema";
 import { resolve, type StackConfig } from "./resolve";

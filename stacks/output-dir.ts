@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmdirSync,
 import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep, isAbsolute } from "node:path";
-import { UsageError } from "../bin/errors";
+import { UsageError } from "../config/errors";
 
 /**
  * The output directory synth owns. `<out>` is a symlink to a versioned sibling
