@@ -136,7 +136,7 @@ describe("docker-compose.yml", () => {
     const ajv = new Ajv2019({
       strict: false,
       allErrors: true,
-      formats: { duration: /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, ports: true, expose: true },
+      formats: { duration: /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, ports: true, expose: true, subnet_ip_address: true },
     });
     const validate = ajv.compile(withoutDraft04Ids(composeSchema) as object);
     const ok = validate(compose);
