@@ -1,4 +1,4 @@
-import { EXIT, examplePath, parse, stackFile, type Command } from "../cli";
+import { EXIT, findExample, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { EtlUsageError, failedSources, formatReport, resolveEtl, runEtl, StatisticsFileError } from "../../runtimes/jobs/etl";
 
@@ -34,7 +34,7 @@ const etl: Command = async (args) => {
   const file = stackFile(values.config);
   const config = loadStack(file);
   try {
-    const { options, notes } = resolveEtl(config, { stats: values.stats, database: values.database, full: values.full, exampleConfig: file === examplePath() });
+    const { options, notes } = resolveEtl(config, { stats: values.stats, database: values.database, full: values.full, exampleConfig: file === findExample() });
     const report = await runEtl(options);
     for (const line of formatReport(report, notes)) console.log(line);
     const failed = failedSources(report);
