@@ -65,7 +65,7 @@ export class ReadingStack extends TerraformStack {
 
     if (config.opds.enabled) {
       new AbsOpds(this, "AbsOpds", {
-        absUrl: config.serverUrl,
+        absUrl: abs.localUrl,
         user: config.opds.user,
         password: config.opds.password,
         absApiKey: absKeyHandoff(config, "abs-opds"),

@@ -95,7 +95,6 @@ export class Tailnet extends Construct {
     this.serveConfig = new RenderedFile(this, "ServeConfig", {
       path: "tailscale/serve.json",
       content: renderServeConfig({
-        fqdn: props.serverFqdn,
         httpsPort: PORTS.https,
         routes: [
           { mount: "/", proxy: `http://127.0.0.1:${PORTS.audiobookshelf}` },
