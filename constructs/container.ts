@@ -1,4 +1,5 @@
 import { Construct, type IConstruct } from "constructs";
+import { dependable } from "cdktf";
 import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import type { SecretRef } from "../config/secret";
@@ -126,7 +127,9 @@ export class Container extends Construct {
   startAfter(task: Container): void {
     if (!task.props.runOnce) throw new Error(`${this.name} can only start after a one-shot task, and ${task.name} is a service`);
     this.tasksBefore.push(task);
-    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), task.resource.fqn];
+    // dependable() renders the bare address Terraform wants in depends_on; the fqn would be
+    // written as an interpolation ("${…}"), which Terraform refuses there.
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(task.resource)];
   }
 
   static isContainer(x: IConstruct): x is Container {

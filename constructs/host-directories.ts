@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Container } from "./container";
-import { IMAGES } from "./images";
+import { imageFor } from "./images";
 
 export interface HostDirectoriesProps {
   /** uid:gid the stack's unprivileged containers run as (server.user). */
@@ -38,7 +38,7 @@ export class HostDirectories extends Construct {
     const mounts = dirs.map((hostPath, i) => ({ hostPath, containerPath: `/host/${i}` }));
     this.task = new Container(this, "Task", {
       name: "prepare-host-directories",
-      image: IMAGES.busybox,
+      image: imageFor(this, "busybox"),
       command: ["sh", "-c", HostDirectories.script(props.owner), "prepare", "/host"],
       volumes: mounts,
       runOnce: true,

@@ -13,6 +13,7 @@ import { AbsOpds } from "../constructs/abs-opds";
 import { Shelfbridge } from "../constructs/shelfbridge";
 import { ComposeFile } from "../constructs/compose";
 import { HostDirectories } from "../constructs/host-directories";
+import { useImageOverrides } from "../constructs/images";
 import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
 import { Ingest } from "../constructs/ingest";
@@ -24,6 +25,8 @@ export const STACK_NAME = "shelfstack";
 export class ReadingStack extends TerraformStack {
   constructor(scope: Construct, id: string, readonly config: StackConfig) {
     super(scope, id);
+    // Before any child: every container below looks its image up here.
+    useImageOverrides(this, config.images);
     const { server } = config;
     const { paths } = server;
 

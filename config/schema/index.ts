@@ -6,6 +6,7 @@ import { syncthingSchema } from "./syncthing";
 import { backupSchema, statisticsSchema } from "./jobs";
 import { etlSchema } from "./etl";
 import { ingestSchema } from "./ingest";
+import { imagesSchema } from "./images";
 import { audiobookshelfSchema, opdsSchema, shelfbridgeSchema } from "./apps";
 import { crossFieldRules } from "../rules";
 
@@ -26,6 +27,7 @@ export const stackObject = z
     statistics: statisticsSchema,
     etl: etlSchema,
     ingest: ingestSchema,
+    images: imagesSchema,
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { Container } from "../container";
 import { absKeyFile } from "../setup/abs-key";
 import { heartbeatMaxAgeMinutes, ingestArgs, type IngestMounts } from "./args";
 import { INGEST_IMAGE } from "./image";
+import { imageOverride } from "../images";
 
 export interface IngestProps {
   /** Host folder readers drop books into. */
@@ -48,7 +49,7 @@ export class Ingest extends Construct {
     const key = absKeyFile(props.absApiKey);
     this.container = new Container(this, "Container", {
       name: "ingest",
-      image: props.image ?? INGEST_IMAGE,
+      image: props.image ?? imageOverride(this, "ingest") ?? INGEST_IMAGE,
       user: props.user,
       environment: { TZ: props.timezone, ...key.environment },
       command: ingestArgs({

@@ -5,7 +5,7 @@ import { PORTS } from "../ports";
 import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";
-import { IMAGES } from "../images";
+import { imageFor } from "../images";
 
 export interface SyncthingServerProps {
   /** The server instance's rendered config, with every folder already shared. */
@@ -40,7 +40,7 @@ export class SyncthingServer extends Construct {
     });
     this.container = new Container(this, "Container", {
       name: "syncthing",
-      image: IMAGES.syncthing,
+      image: imageFor(this, "syncthing"),
       environment: {
         PUID: uid,
         PGID: gid,

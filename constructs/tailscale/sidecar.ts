@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
 import { Container, type ConfigFileMount, type ContainerProps } from "../container";
-import { IMAGES } from "../images";
+import { imageFor } from "../images";
 import { Secrets } from "../secrets";
 
 export interface TailscaleSidecarProps {
@@ -35,7 +35,7 @@ export class TailscaleSidecar extends Construct {
       "Container",
       {
         name: "tailscale",
-        image: IMAGES.tailscale,
+        image: imageFor(this, "tailscale"),
         environment: {
           TS_HOSTNAME: props.hostname,
           TS_STATE_DIR: "/var/lib/tailscale",
