@@ -96,6 +96,11 @@ else
     rm -f "$stage/etc/apt/sources.list"
     cp /etc/apt/sources.list.d/*.sources "$stage/etc/apt/sources.list.d/"
   fi
+  # As the official Debian images do: no .deb kept after apt-get install, no translations.
+  printf '%s\n' 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };' \
+    'APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };' \
+    'Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";' >"$stage/etc/apt/apt.conf.d/docker-clean"
+  echo 'Acquire::Languages "none";' >"$stage/etc/apt/apt.conf.d/docker-no-languages"
   install -m 0755 "$node_bin" "$stage/usr/local/bin/node"
   mkdir -p "$stage/usr/local/lib/node_modules/npm"
   tar -xzf "$npm_tgz" -C "$stage/usr/local/lib/node_modules/npm" --strip-components=1
