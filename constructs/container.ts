@@ -172,7 +172,7 @@ export class Container extends Construct {
       command: p.command?.map(composeLiteral),
       environment: Object.keys(env).length ? sortKeys(env) : undefined,
       volumes: volumes.length ? volumes : undefined,
-      healthcheck: hc && { ...healthCheckTimes(hc), test: hc.test.map(composeLiteral) },
+      healthcheck: hc && healthCheckTimes(hc),
     };
     return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
   }

@@ -59,11 +59,7 @@ export class SyncthingServer extends Construct {
         ...instance.ignores.map((i) => ({ containerPath: ignoreMount(i.folder.id), file: i.file })),
       ],
       entrypoint: ["/bin/sh", `${MOUNT_DIR}/start.sh`],
-      // With the container's own API key (read from its environment when the check runs, never
-      // rendered): Syncthing before 1.20 puts /rest/noauth/health behind its CSRF gate (403).
-      healthCheck: {
-        test: ["CMD-SHELL", `wget -q -O /dev/null --header "X-API-Key: $STGUIAPIKEY" http://127.0.0.1:${PORTS.syncthingGui}/rest/noauth/health || exit 1`],
-      },
+      healthCheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${PORTS.syncthingGui}/rest/noauth/health || exit 1`] },
       networkOf: props.network,
     });
   }
