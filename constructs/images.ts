@@ -1,4 +1,5 @@
-import type { IConstruct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
+import { ImageBuildContext, type ProjectImageName } from "./image-context";
 import type { ImageOverrides } from "../config/schema/images";
 
 /**
@@ -41,4 +42,14 @@ export function imageFor(scope: IConstruct, name: ImageName, version?: string): 
   if (override) return override;
   if (name === "audiobookshelf") return IMAGES.audiobookshelf(version!);
   return IMAGES[name as Exclude<ImageName, "audiobookshelf" | "jobs" | "ingest">];
+}
+
+/**
+ * The image of a runtime this repository builds (jobs, ingest): stack.yaml's override as is, else
+ * `tag` built by the deploy from a build context that synth writes to <out>/images/<name>.
+ */
+export function projectImage(scope: Construct, name: ProjectImageName, tag: string): { image: string; build?: ImageBuildContext } {
+  const override = imageOverride(scope, name);
+  if (override) return { image: override };
+  return { image: tag, build: new ImageBuildContext(scope, "ImageContext", name) };
 }

@@ -29,8 +29,8 @@ export const imagesSchema = z
     shelfbridge: imageReference("ShelfBridge; default ghcr.io/rohit-purandare/shelfbridge:1.23.13"),
     syncthing: imageReference("Syncthing; default syncthing/syncthing:1.30.0"),
     busybox: imageReference("the one-shot task that prepares host directories; default busybox:1.36.1"),
-    jobs: imageReference("the jobs runtime; default localhost/shelfstack-jobs:<package version>"),
-    ingest: imageReference("the ingest runtime; default localhost/shelfstack-ingest:<package version>"),
+    jobs: imageReference("the jobs runtime, used as is (not built); default localhost/shelfstack-jobs:<package version>, built by the deploy from <out>/images/jobs"),
+    ingest: imageReference("the ingest runtime, used as is (not built); default localhost/shelfstack-ingest:<package version>, built by the deploy from <out>/images/ingest"),
   })
   .strict()
   .prefault({});

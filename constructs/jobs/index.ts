@@ -8,7 +8,7 @@ import { RcloneConfig } from "../rclone";
 import { RenderedFile } from "../rendered-file";
 import type { OptionalSecret } from "../secrets";
 import { JOBS_IMAGE } from "./image";
-import { imageOverride } from "../images";
+import { projectImage } from "../images";
 import { externalSchedules, scheduledJobs } from "./schedule";
 import { renderStackCopy } from "./stack-copy";
 
@@ -58,7 +58,7 @@ export class Jobs extends Construct {
     const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...(props.secrets ?? [])];
     this.container = new Container(this, "Container", {
       name: "jobs",
-      image: imageOverride(this, "jobs") ?? JOBS_IMAGE,
+      ...projectImage(this, "jobs", JOBS_IMAGE),
       user: config.server.user,
       environment: {
         TZ: config.server.timezone,

@@ -96,10 +96,22 @@ export function withBuiltinResources(json: TerraformJson): TerraformJson {
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
     return value;
   };
+  // Attributes the provider computes (an image's image_id, a container's id or exit_code) become
+  // placeholders in the stand-in's input, so references to them type-check.
+  const computed = new Map<string, Set<string>>();
+  const need = (key: string, attr: string) => computed.set(key, (computed.get(key) ?? new Set()).add(attr));
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      const text = JSON.stringify(body);
+      for (const m of text.matchAll(refs)) if (m[3]) need(rename(m[1], m[2]), m[3].slice(1));
+      for (const m of text.matchAll(/\bself\.([A-Za-z0-9_]+)/g)) need(rename(type, name), m[1]);
+    }
+  }
   const data: Record<string, Block> = {};
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      const input = Object.fromEntries(Object.entries(body).filter(([k]) => !META.has(k)));
+      const input: Block = Object.fromEntries(Object.entries(body).filter(([k]) => !META.has(k)));
+      for (const attr of computed.get(rename(type, name)) ?? []) if (!(attr in input)) input[attr] = `(${attr} of ${type}.${name})`;
       const meta = Object.fromEntries(Object.entries(body).filter(([k]) => META.has(k) && k !== "provider"));
       if (Array.isArray(meta.depends_on)) {
         meta.depends_on = meta.depends_on.map((d: string) => {

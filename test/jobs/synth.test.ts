@@ -98,7 +98,7 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
   test("the container: built image, same paths inside, library and statistics read-only, secrets from sensitive variables", () => {
     expect(JOBS_IMAGE).toBe(`localhost/shelfstack-jobs:${version}`);
     expect(jobs.user).toBe("1000:1000");
-    expect(jobs.network_mode).toMatch(/^container:\$\{docker_container\.Tailscale_Container_[0-9A-F]+\.name\}$/);
+    expect(jobs.network_mode).toMatch(/^container:\$\{docker_container\.Tailscale_Container_[0-9A-F]+\.id\}$/);
     expect(jobs.volumes).toEqual([
       { host_path: "/srv/shelfstack/library/ebooks", container_path: "/srv/shelfstack/library/ebooks", read_only: true },
       { host_path: "/srv/shelfstack/library/audiobooks", container_path: "/srv/shelfstack/library/audiobooks", read_only: true },

@@ -1,37 +1,9 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
 import { EXAMPLE, shelfstack, tmp } from "../helpers/cli";
 import { describeWithTool } from "../helpers/tools";
+import { largeStackYaml } from "../helpers/large-stack";
 import { configurationAccepted, TERRAFORM_INSTALL, terraformInit, validateWithBuiltins } from "../helpers/terraform";
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function luhn32(block: string): string {
-  let factor = 1;
-  let sum = 0;
-  for (const ch of block) {
-    const addend = factor * ALPHABET.indexOf(ch);
-    factor = factor === 2 ? 1 : 2;
-    sum += Math.floor(addend / 32) + (addend % 32);
-  }
-  return ALPHABET[(32 - (sum % 32)) % 32];
-}
-/** A valid Syncthing device ID from a seed. */
-function deviceId(seed: number): string {
-  const bytes = createHash("sha256").update(String(seed)).digest();
-  let s = "";
-  for (let i = 0; i < 52; i++) s += ALPHABET[bytes[i % 32] % 32];
-  return [0, 1, 2, 3].map((k) => s.slice(k * 13, k * 13 + 13)).map((b) => b + luhn32(b)).join("").match(/.{7}/g)!.join("-");
-}
-
-/** 50 Android readers, each with its own KOReader settings folder, plus the library: 51 folders. */
-export function largeStackYaml(devices = 50): string {
-  const list = Array.from({ length: devices }, (_, i) => `  - { name: reader${i}, kind: android-ereader, syncthingId: ${deviceId(i + 1)} }`);
-  return (
-    readFileSync(EXAMPLE, "utf8").replace(/^devices:\n(?:  .*\n)+/m, `devices:\n${list.join("\n")}\n`) +
-    `\nsyncthing:\n  serverId: ${deviceId(999)}\n`
-  );
-}
 
 function synth(yaml: string, extra: string[] = []): string {
   const dir = tmp();
@@ -46,6 +18,7 @@ const stacks: [string, () => string][] = [
   ["the example", () => readFileSync(EXAMPLE, "utf8")],
   ["a 50-device stack", () => largeStackYaml(50)],
 ];
+const hclStacks: [string, () => string][] = stacks.map(([name, yaml]) => [`${name} as HCL (--hcl)`, yaml]);
 
 describeWithTool("terraform", TERRAFORM_INSTALL, "terraform accepts the synthesized configuration", () => {
   test("the check tells a configuration error from a failed provider download", () => {
@@ -93,5 +66,34 @@ describeWithTool("terraform", TERRAFORM_INSTALL, "terraform accepts the synthesi
       expect(run.diagnostics).toEqual([]);
       expect(run.status).toBe(0);
     });
+  });
+
+  describe.each(hclStacks)("%s", (_name, yaml) => {
+    let stackDir: string;
+    beforeAll(() => {
+      stackDir = synth(yaml(), ["--hcl"]);
+    });
+
+    test("synth writes HCL in place of the JSON", () => {
+      const hcl = readFileSync(join(stackDir, "cdk.tf"), "utf8");
+      expect(hcl.trimStart().startsWith("{")).toBe(false);
+      expect(hcl).toMatch(/^resource "docker_container" "Tailscale_Container_[0-9A-F]+" \{$/m);
+      expect(hcl).toMatch(/^\s*postcondition \{$/m);
+      expect(existsSync(join(stackDir, "cdk.tf.json"))).toBe(false);
+    });
+
+    test("terraform init -backend=false gets past the configuration, without a warning", () => {
+      const run = terraformInit(stackDir);
+      const verdict = configurationAccepted(run);
+      expect(verdict.why).not.toMatch(/configuration error|before or apart/);
+      expect(verdict.accepted).toBe(true);
+      expect(run.output).not.toMatch(/Warning:/);
+    });
+  });
+
+  test("without --hcl the JSON is written, as before", () => {
+    const stackDir = synth(readFileSync(EXAMPLE, "utf8"));
+    expect(existsSync(join(stackDir, "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(stackDir, "cdk.tf"))).toBe(false);
   });
 });
