@@ -75,13 +75,12 @@ interface Build {
   readonly output: string;
 }
 
-/** One project image with one builder, from the build context synth writes when there is one, else the repository. */
+/** One project image with one builder, from the self-contained build context synth writes (<out>/images/<name>), as compose builds it. */
 function buildProjectImage(name: "jobs" | "ingest", builder: "buildkit" | "legacy", out: string): Build {
   const tag = `localhost/${PROJECT}/${name}:${builder}`;
-  const synthContext = join(out, "images", name);
-  const [context, dockerfile] = existsSync(join(synthContext, "Dockerfile"))
-    ? [synthContext, join(synthContext, "Dockerfile")]
-    : [ROOT, join(ROOT, "runtimes", name, "Dockerfile")];
+  const context = join(out, "images", name);
+  if (!existsSync(join(context, "Dockerfile"))) throw new Error(`synth wrote no build context for ${name} (${context}/Dockerfile)`);
+  const dockerfile = join(context, "Dockerfile");
   const r = run(DOCKER, ["build", "--network", "host", "-f", dockerfile, "-t", tag, context], {
     env: { ...process.env, DOCKER_BUILDKIT: builder === "buildkit" ? "1" : "0" },
   });
@@ -189,15 +188,16 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
         absOpds: tags.absOpds,
         syncthing: tags.syncthing,
         busybox: tags.busybox,
-        jobs: `localhost/${PROJECT}/jobs:buildkit`,
-        ingest: `localhost/${PROJECT}/ingest:buildkit`,
       }),
     );
     run(process.execPath, [CLI, "synth", "-c", join(root, "stack.yaml"), "-o", out]);
     composeFile = parse(readFileSync(join(out, "docker-compose.yml"), "utf8"));
 
+    // The two project images from the contexts synth wrote, with each builder; compose runs the
+    // BuildKit one under the name it expects (and so does not build it again).
     for (const name of ["jobs", "ingest"] as const) {
       for (const builder of ["buildkit", "legacy"] as const) builds[`${name}:${builder}`] = buildProjectImage(name, builder, out);
+      docker(["tag", builds[`${name}:buildkit`].tag, (composeFile.services[name] as { image: string }).image]);
     }
     // A previous run's containers (same names) go first.
     compose(["down", "--remove-orphans", "-t", "5"], false);
