@@ -117,9 +117,10 @@ function describeWithEngine(name: string, body: () => void): void {
 
 describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose up, checked through the running containers", () => {
   jest.setTimeout(25 * MINUTE);
-  const root = tmp("shelfstack-deploy-");
-  const data = join(root, "data");
-  const out = join(root, "out");
+  // Made when the suite runs, not when it is collected (a skipped suite leaves nothing behind).
+  let root = "";
+  let data = "";
+  let out = "";
   const env = { ...process.env, ...SECRETS };
   const timings: Record<string, number> = {};
   const builds: Record<string, Build> = {};
@@ -172,6 +173,9 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
 
   beforeAll(() => {
     const t0 = Date.now();
+    root = tmp("shelfstack-deploy-");
+    data = join(root, "data");
+    out = join(root, "out");
     // Stand-ins first (reused while their inputs are unchanged): named as stand-ins in the output.
     const images = run("bash", [join(ROOT, "test/deploy/images.sh")], { env: { ...process.env, DOCKER } });
     // eslint-disable-next-line no-console
