@@ -1,4 +1,4 @@
-import { EXIT, examplePath, parse, stackFile, type Command } from "../cli";
+import { EXIT, findExample, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { reportDir } from "../../config/report";
 import { redactSecrets } from "../../runtimes/redact";
@@ -51,7 +51,7 @@ const etl: Command = async (args) => {
       database: values.database,
       full: values.full,
       prune: values.prune,
-      exampleConfig: file === examplePath(),
+      exampleConfig: file === findExample(),
     });
     const db = await openDatabase(options.database);
     let failed: string[];
