@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildApp } from "./stacks/synth";
+import { markOutput } from "./stacks/output-dir";
 import { loadFromArgs, failure } from "./bin/cli";
 import { RenderedFile } from "./constructs/rendered-file";
 
@@ -22,6 +23,7 @@ try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, f.content);
   }
+  markOutput(app.outdir);
 } catch (error) {
   process.exit(failure(error));
 }

@@ -1,14 +1,11 @@
 /**
- * Errors and exit codes, free of imports: the dispatcher (bin/shelfstack.ts) uses them without
- * loading any command. Errors are recognised by name, not instanceof, because each command is
+ * Errors and exit codes, importing nothing but the import-free config/errors.ts: the dispatcher
+ * (bin/shelfstack.ts) uses them without loading any command. Errors are recognised by name, not instanceof, because each command is
  * its own bundle with its own copy of the classes.
  */
 export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
 
-/** An error the user can fix (bad flag, missing file): printed as one line, exit 1. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "../config/errors";
 
 interface StackErrorLike {
   name: "StackError";

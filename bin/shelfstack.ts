@@ -30,6 +30,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   doctor: { summary: "check that every part of the deployed stack works: one line per check, exit 1 on a fault", load: bundled("doctor") },
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
   sql: { summary: "query the ETL's warehouse (embedded or Postgres), read-only", load: bundled("sql") },
+  report: { summary: "write the reading report (HTML + SVG charts) from the ETL's warehouse", load: bundled("report") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 

@@ -75,7 +75,10 @@ export const JOB_CATALOGUE: readonly JobDefinition[] = [
     summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres",
     timeoutMinutes: 2 * 60,
     schedule: (c) => (c.etl.enabled ? c.etl.schedule : undefined),
-    describe: () => "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres",
+    describe: () => "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
+    // Then the reading report from the warehouse, into the folder the tailnet serves at /report/. The
+    // folder comes from stack.yaml in the job, not as an argument: a crontab word cannot hold a space.
+    args: () => ["--report"],
     // It reads the statistics snapshot.
     after: ["snapshot"],
   },

@@ -16,6 +16,7 @@ import { HostDirectories } from "../constructs/host-directories";
 import { useImageOverrides } from "../constructs/images";
 import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
+import { reportLocation } from "../constructs/jobs/report";
 import { Ingest } from "../constructs/ingest";
 import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
 import { serverIdentity } from "../config/syncthing-identity";
@@ -37,11 +38,13 @@ export class ReadingStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${STACK_NAME}.tfstate` });
     new DockerProvider(this, "Docker", { host: server.dockerHost });
 
+    // The reading report: the nightly ETL writes it, the sidecar serves it at /report/.
+    const report = reportLocation(config);
     // The tailnet policy (its tests run here, offline), the server's auth key, MagicDNS, serve.json.
     const tailnet = new Tailnet(this, "Tailnet", {
       ...tailnetPolicyProps(config),
-      serverFqdn: config.serverFqdn,
       opds: config.opds.enabled,
+      staticDirs: report ? [{ mount: report.mount, path: report.sidecarDir }] : undefined,
       magicDns: config.tailnet.magicDns,
       overwriteExistingPolicy: config.tailnet.overwriteExistingPolicy,
       auth: config.tailnet.auth,
@@ -54,6 +57,7 @@ export class ReadingStack extends TerraformStack {
       stateDir: `${paths.appdata}/tailscale`,
       authKey: tailnet.authKey.key,
       serveConfig: { containerPath: "/config/serve.json", file: tailnet.serveConfig },
+      servedDirs: report ? [{ hostPath: report.hostDir, containerPath: report.sidecarDir, readOnly: true }] : undefined,
     });
     const network = tailscale.container;
 
@@ -69,7 +73,7 @@ export class ReadingStack extends TerraformStack {
 
     if (config.opds.enabled) {
       new AbsOpds(this, "AbsOpds", {
-        absUrl: config.serverUrl,
+        absUrl: abs.localUrl,
         user: config.opds.user,
         password: config.opds.password,
         absApiKey: absKeyHandoff(config, "abs-opds"),

@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { planOutput } from "./output-dir";
 import { App } from "cdktf";
 import type { StackConfig } from "../config/resolve";
 import { locateProblems } from "../config/load";
@@ -13,7 +14,6 @@ export interface SynthOptions {
 }
 
 /** Builds the cdktf app for a config; used by `shelfstack synth` and by main.ts (cdktf synth/deploy). */
-
 export function buildApp(config: StackConfig, outdir?: string, options: SynthOptions = {}): { app: App; stack: ReadingStack } {
   const app = new App({ outdir, stackTraces: false, hclOutput: options.hcl ?? false });
   try {
@@ -32,45 +32,25 @@ export const TERRAFORM_JSON = `stacks/${STACK_NAME}/cdk.tf.json`;
 export const TERRAFORM_HCL = `stacks/${STACK_NAME}/cdk.tf`;
 
 /**
- * Writes the Terraform JSON and every rendered file into `outdir`, whole or not at all: all is
- * written into a sibling temporary directory first, then swapped into place. A failure at any
- * point leaves the previous output byte-identical.
+ * Writes the Terraform JSON and every rendered file into `outdir`, whole or not at all, and only
+ * over an earlier output (stacks/output-dir.ts): a failure or a kill at any point leaves the
+ * previous output byte-identical.
  */
 export function synthesize(config: StackConfig, outdir: string, options: SynthOptions = {}): string[] {
-  const target = resolve(outdir);
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
-  try {
-    const { app, stack } = buildApp(config, tmp, options);
+  const output = planOutput(outdir, config.source ? [config.source.file] : []);
+  let written: string[] = [];
+  output.write((dir) => {
+    const { app, stack } = buildApp(config, dir, options);
     // Rendered files first: a construct that cannot render fails before anything is written.
     const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
     app.synth();
-    if (options.hcl) repairHclFile(tmp, TERRAFORM_HCL);
+    if (options.hcl) repairHclFile(dir, TERRAFORM_HCL);
     for (const f of files) {
-      const file = join(tmp, f.path);
+      const file = join(dir, f.path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, f.content);
     }
-    swapInto(tmp, target);
-    return files.map((f) => f.path);
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-function swapInto(fresh: string, target: string): void {
-  if (!existsSync(target)) {
-    renameSync(fresh, target);
-    return;
-  }
-  const old = `${fresh}.old`;
-  renameSync(target, old);
-  try {
-    renameSync(fresh, target);
-  } catch (error) {
-    renameSync(old, target);
-    throw error;
-  }
-  rmSync(old, { recursive: true, force: true });
+    written = files.map((f) => f.path);
+  });
+  return written;
 }

@@ -9,6 +9,7 @@ import { RenderedFile } from "../rendered-file";
 import type { OptionalSecret } from "../secrets";
 import { JOBS_IMAGE } from "./image";
 import { projectImage } from "../images";
+import { reportLocation } from "./report";
 import { externalSchedules, scheduledJobs } from "./schedule";
 import { renderStackCopy } from "./stack-copy";
 
@@ -96,6 +97,7 @@ function etlSecrets(config: StackConfig): (SecretRef | OptionalSecret)[] {
 /** The library and the readers' statistics read-only; the snapshot repository and the jobs' state writable. */
 function mounts(config: StackConfig): VolumeMount[] {
   const { paths } = config.server;
+  const report = reportLocation(config);
   const same = (path: string, readOnly: boolean): VolumeMount => ({ hostPath: path, containerPath: path, readOnly });
   const statistics = syncthingFolders(config)
     .filter((f) => f.content === "koreader-settings" && !isBelow(f.server.path, paths.statistics))
@@ -106,6 +108,9 @@ function mounts(config: StackConfig): VolumeMount[] {
     ...[paths.statistics, ...statistics].map((p) => same(p, true)),
     same(paths.snapshots, false),
     same(`${paths.appdata}/jobs`, false),
+    // Its own mount as well, though below the one above: the sidecar mounts it too, and a
+    // directory Docker creates for that is root's until the host-directories task hands it over.
+    ...(report ? [same(report.hostDir, false)] : []),
   ];
 }
 

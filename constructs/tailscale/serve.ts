@@ -3,8 +3,9 @@
  * JSON form of tailscaled's ipn.ServeConfig (tailscale/tailscale ipn/serve.go): `TCP` maps a
  * port to a handler, `Web` maps "<name>:<port>" to HTTP handlers by mount point. Checked against
  * that source:
- * - containerboot replaces the literal ${TS_CERT_DOMAIN}; we write the MagicDNS name instead,
- *   because Terraform would read "${…}" in the uploaded file as its own interpolation.
+ * - The Web key is containerboot's literal ${TS_CERT_DOMAIN}, which it replaces with the name the
+ *   node actually joined as (a second server joins as shelf-1, not shelf). The Terraform upload
+ *   escapes it (terraformLiteral), so the uploaded file is this one byte for byte.
  * - A Proxy handler gets the request with its mount point trimmed (ipnlocal serveWebHandler,
  *   tailscale#6571), so /opds proxies to http://127.0.0.1:3010/opds to keep abs-opds' paths.
  * Syncthing's sync port has no entry: with kernel networking the tailnet address reaches it
@@ -13,13 +14,19 @@
 export interface ServeRoute {
   /** URL path prefix on the HTTPS name, e.g. "/" or "/opds". */
   readonly mount: string;
-  /** Where tailscaled proxies it, e.g. http://127.0.0.1:80. */
-  readonly proxy: string;
+  /** Where tailscaled proxies it, e.g. http://127.0.0.1:80. One of proxy and path. */
+  readonly proxy?: string;
+  /**
+   * A directory tailscaled serves itself (a static `Path` handler: files below the mount, its
+   * index.html for the mount). The path is in the sidecar's file system.
+   */
+  readonly path?: string;
 }
 
+/** Replaced by the sidecar's containerboot with the node's MagicDNS name (its certificate's name). */
+export const CERT_DOMAIN_PLACEHOLDER = "${TS_CERT_DOMAIN}";
+
 export interface ServeConfigProps {
-  /** The server's MagicDNS name, e.g. shelf.tail1234.ts.net (its certificate's name). */
-  readonly fqdn: string;
   /** @default - 443 */
   readonly httpsPort?: number;
   readonly routes: readonly ServeRoute[];
@@ -37,10 +44,16 @@ export function renderServeConfig(props: ServeConfigProps): string {
     if (Number(p) === port) throw new Error(`serve config: port ${p} is already the HTTPS port`);
     tcp[p] = { TCPForward: target };
   }
-  const handlers = Object.fromEntries([...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, { Proxy: r.proxy }]));
+  for (const r of props.routes) {
+    if (!r.proxy === !r.path) throw new Error(`serve config: the route on ${r.mount} needs exactly one of proxy and path`);
+    if (r.path && !r.path.startsWith("/")) throw new Error(`serve config: the route on ${r.mount} serves ${r.path}, which must be an absolute path`);
+  }
+  const handlers = Object.fromEntries(
+    [...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, r.proxy ? { Proxy: r.proxy } : { Path: r.path }]),
+  );
   const config = {
     TCP: Object.fromEntries(Object.entries(tcp).sort(([a], [b]) => Number(a) - Number(b))),
-    Web: { [`${props.fqdn}:${port}`]: { Handlers: handlers } },
+    Web: { [`${CERT_DOMAIN_PLACEHOLDER}:${port}`]: { Handlers: handlers } },
   };
   return JSON.stringify(config, null, 2) + "\n";
 }

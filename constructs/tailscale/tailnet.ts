@@ -16,10 +16,10 @@ import { policyProblems } from "./policy-errors";
 import { renderServeConfig } from "./serve";
 
 export interface TailnetProps extends TailnetPolicyProps {
-  /** The server's MagicDNS name, <hostname>.<tailnet>: its HTTPS name in serve.json. */
-  readonly serverFqdn: string;
   /** Serve the OPDS feed at /opds. @default - true */
   readonly opds?: boolean;
+  /** A directory (in the sidecar) to serve as static files, and where. @default - none */
+  readonly staticDirs?: readonly { readonly mount: string; readonly path: string }[];
   /**
    * Turn MagicDNS on with Terraform.
    * @default - true; false leaves the tailnet's DNS settings alone
@@ -96,11 +96,11 @@ export class Tailnet extends Construct {
     this.serveConfig = new RenderedFile(this, "ServeConfig", {
       path: "tailscale/serve.json",
       content: renderServeConfig({
-        fqdn: props.serverFqdn,
         httpsPort: PORTS.https,
         routes: [
           { mount: "/", proxy: ABS_LOCAL_URL },
           ...((props.opds ?? true) ? [{ mount: "/opds", proxy: localUrl(PORTS.opds, "/opds") }] : []),
+          ...(props.staticDirs ?? []),
         ],
       }),
     });

@@ -65,9 +65,9 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
         "# after: backup — starts once a running backup has ended",
         "0 4 * * 0 shelfstack restore-drill",
         "",
-        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres",
+        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
         "# after: snapshot — starts once a running snapshot has ended",
-        "30 3 * * * shelfstack etl",
+        "30 3 * * * shelfstack etl --report",
         "",
         '# shelfbridge (its own container, not this scheduler): progress to Hardcover at "0 * * * *"',
         "",
@@ -112,6 +112,8 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
       { host_path: "/srv/shelfstack/statistics", container_path: "/srv/shelfstack/statistics", read_only: true },
       { host_path: "/srv/shelfstack/statistics-snapshots", container_path: "/srv/shelfstack/statistics-snapshots", read_only: false },
       { host_path: "/srv/shelfstack/appdata/jobs", container_path: "/srv/shelfstack/appdata/jobs", read_only: false },
+      // The reading report, which the Tailscale sidecar serves.
+      { host_path: "/srv/shelfstack/appdata/jobs/report", container_path: "/srv/shelfstack/appdata/jobs/report", read_only: false },
       // issue 9: the bootstrap writes the Audiobookshelf API keys there.
       { host_path: "/srv/shelfstack/appdata/abs-keys", container_path: "/srv/shelfstack/appdata/abs-keys", read_only: false },
     ]);

@@ -15,6 +15,8 @@ export interface EtlFlags {
   /** `--database <postgres url | directory>`. */
   readonly database?: string;
   readonly full?: boolean;
+  /** With full: delete the sessions kept though their source no longer has them. */
+  readonly prune?: boolean;
   /** stack.yaml is the bundled example (no stack of one's own): keep the embedded database here. */
   readonly exampleConfig?: boolean;
 }
@@ -32,6 +34,9 @@ export const DEFAULT_DEVICE = "koreader";
 
 /** Flags, stack.yaml and the environment → one run's options. Secrets come only from the environment. */
 export function resolveEtl(config: StackConfig, flags: EtlFlags, env: NodeJS.ProcessEnv = process.env): ResolvedEtl {
+  if (flags.prune && !flags.full) {
+    throw new EtlUsageError("--prune removes what a full read no longer finds, so it needs --full: shelfstack etl --full --prune");
+  }
   const notes: string[] = [];
   const etl = config.etl;
 
@@ -65,6 +70,7 @@ export function resolveEtl(config: StackConfig, flags: EtlFlags, env: NodeJS.Pro
       gapSeconds: etl.sessionGapSeconds,
       timeZone: config.server.timezone,
       full: flags.full ?? false,
+      prune: flags.prune ?? false,
       audiobookshelf,
       hardcover,
     },

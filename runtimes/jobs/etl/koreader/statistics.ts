@@ -122,6 +122,27 @@ export class StatisticsReader {
     return stats;
   }
 
+  /**
+   * Per book, KOReader's "pages read": distinct page numbers with reading time (rows without any
+   * are skipped, as the sessions skip them), and the book's page count. Answered from the
+   * (id_book, page, start_time) index; books with several ids count a page once.
+   */
+  distinctPages(keys?: ReadonlySet<string>): Map<string, { pages: number; total: number | null }> {
+    const books = this.books.filter((b) => !keys || keys.has(b.key));
+    const out = new Map<string, { pages: number; total: number | null }>();
+    const perId = this.db.prepare("SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book = ? AND duration > 0").pluck();
+    const total = this.db.prepare("SELECT max(pages) FROM book WHERE id = ?").pluck();
+    for (const b of books) {
+      const pages =
+        b.ids.length === 1
+          ? (perId.get(b.ids[0]) as number)
+          : (this.db.prepare(`SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book IN (${b.ids.map(() => "?").join(",")}) AND duration > 0`).pluck().get(...b.ids) as number);
+      const totals = b.ids.map((id) => total.get(id) as number | null).filter((t): t is number => typeof t === "number" && t > 0);
+      out.set(b.key, { pages, total: totals.length ? Math.max(...totals) : null });
+    }
+    return out;
+  }
+
   /** How many of a book's rows start at or before `time`: equal to last run's count means rows were only appended. */
   rowsUpTo(key: string, time: number): number {
     const ids = this.books.find((b) => b.key === key)?.ids ?? [];
