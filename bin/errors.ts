@@ -1,43 +1,89 @@
 /**
- * Errors and exit codes, free of imports: the dispatcher (bin/shelfstack.ts) uses them without
- * loading any command. Errors are recognised by name, not instanceof, because each command is
- * its own bundle with its own copy of the classes.
+ * The one error model of the CLI and its runtimes, free of imports: the dispatcher
+ * (bin/shelfstack.ts) uses it without loading any command. Errors are recognised by a marker
+ * field, not instanceof, because each command is its own bundle with its own copy of the classes.
  */
-export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
 
-/** An error the user can fix (bad flag, missing file): printed as one line, exit 1. */
-export class UsageError extends Error {
+/** Every exit code any shelfstack command or runtime returns, by what it means to the user. */
+export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const MEANING: Record<keyof typeof EXIT, string> = {
+  ok: "done: what the command does or checks succeeded",
+  invalid: "yours to fix: bad input (stack.yaml, a flag, a file), a service it cannot reach, or a check that failed; the message says what to change",
+  internal: "a bug in shelfstack: the message carries the stack trace to report",
+};
+
+/** The table `shelfstack --help` prints and the README documents. */
+export const EXIT_CODES: readonly { readonly name: keyof typeof EXIT; readonly code: ExitCode; readonly meaning: string }[] = (
+  Object.keys(EXIT) as (keyof typeof EXIT)[]
+).map((name) => ({ name, code: EXIT[name], meaning: MEANING[name] }));
+
+/** The table as `--help` and the README show it. */
+export function exitCodesHelp(): string {
+  return ["Exit codes (every command):", ...EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`)].join("\n");
+}
+
+/** One thing wrong with an input file: where (YAML path and line) and what to do about it. */
+export interface Problem {
+  readonly path: string;
+  readonly line?: number;
+  readonly message: string;
+}
+
+/**
+ * An error the user can fix (bad input, a missing file, an unreachable service, a lock held by
+ * another run): printed without a stack trace, exit 1. Raised where the cause is known, so no
+ * caller has to guess from the message. A file with several problems carries them one by one.
+ */
+export class UserError extends Error {
+  /** The marker `isUserError` checks: each bundle has its own copy of this class. */
+  readonly userFixable = true;
+  override name = "UserError";
+  /** The file the problems are in, when the error is about one. */
+  readonly file?: string;
+  readonly problems: readonly Problem[];
+
+  constructor(message: string, options: { file?: string; problems?: readonly Problem[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.file = options.file;
+    this.problems = options.problems ?? [];
+  }
+}
+
+/** A bad flag or argument. */
+export class UsageError extends UserError {
   override name = "UsageError";
 }
 
-interface StackErrorLike {
-  name: "StackError";
-  file: string;
-  problems: readonly unknown[];
-  message: string;
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof Error && (error as Partial<UserError>).userFixable === true;
 }
 
-function isStackError(error: unknown): error is StackErrorLike {
-  return error instanceof Error && error.name === "StackError" && Array.isArray((error as Partial<StackErrorLike>).problems);
+export interface FailureOptions {
+  /** Put before each message: the command's name (default "shelfstack"). */
+  readonly prefix?: string;
+  /** Where the report goes (default stderr), one call per message. */
+  readonly print?: (text: string) => void;
 }
 
-/** Reports an error and returns its exit code. */
-export function failure(error: unknown): number {
-  if (isStackError(error)) {
-    console.error(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
-    console.error(error.message);
-    return EXIT.invalid;
-  }
-  if (error instanceof Error && error.name === "UsageError") {
-    console.error(`shelfstack: ${error.message}`);
+/** The one failure printer: reports an error and returns its exit code from the table. */
+export function failure(error: unknown, options: FailureOptions = {}): ExitCode {
+  const prefix = options.prefix ?? "shelfstack";
+  const print = options.print ?? ((text: string) => console.error(text));
+  if (isUserError(error)) {
+    if (error.file && error.problems.length > 0) {
+      print(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
+      print(error.message);
+    } else print(`${prefix}: ${error.message}`);
     return EXIT.invalid;
   }
   const denied = fileDenied(error);
   if (denied) {
-    console.error(`shelfstack: ${denied}`);
+    print(`${prefix}: ${denied}`);
     return EXIT.invalid;
   }
-  console.error(`shelfstack: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  print(`${prefix}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return EXIT.internal;
 }
 

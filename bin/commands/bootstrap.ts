@@ -1,5 +1,5 @@
-import { EXIT, loadFromArgs, parse, type Command } from "../cli";
-import { BootstrapError, NotReachableError, runBootstrap } from "../../runtimes/jobs/bootstrap";
+import { EXIT, failure, loadFromArgs, parse, type Command } from "../cli";
+import { runBootstrap } from "../../runtimes/jobs/bootstrap";
 
 const HELP = `usage: shelfstack bootstrap [-c stack.yaml] [--url http://127.0.0.1:80] [--keys-dir dir] [--timeout seconds]
 
@@ -43,11 +43,7 @@ const command: Command = async (args) => {
     log(report.changes.length ? `done: ${report.changes.length} change(s)` : "nothing to do: Audiobookshelf is as stack.yaml declares");
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof BootstrapError || error instanceof NotReachableError) {
-      console.error(`shelfstack bootstrap: ${error.message}`);
-      return EXIT.invalid;
-    }
-    throw error;
+    return failure(error, { prefix: "shelfstack bootstrap" });
   }
 };
 export default command;

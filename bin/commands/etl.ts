@@ -1,6 +1,6 @@
-import { EXIT, examplePath, parse, stackFile, type Command } from "../cli";
+import { EXIT, examplePath, failure, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
-import { EtlUsageError, failedSources, formatReport, resolveEtl, runEtl, StatisticsFileError } from "../../runtimes/jobs/etl";
+import { failedSources, formatReport, resolveEtl, runEtl } from "../../runtimes/jobs/etl";
 
 const HELP = `usage: shelfstack etl [-c stack.yaml] [--stats [device=]statistics.sqlite3 ...] [--database <url|dir>] [--full]
 
@@ -40,21 +40,9 @@ const etl: Command = async (args) => {
     const failed = failedSources(report);
     return failed.length ? EXIT.invalid : EXIT.ok;
   } catch (error) {
-    if (error instanceof EtlUsageError || error instanceof StatisticsFileError || isDatabaseProblem(error)) {
-      console.error(`shelfstack etl: ${(error as Error).message}`);
-      return EXIT.invalid;
-    }
-    throw error;
+    // A flag, a statistics file, the database's address or an edited migration: each is raised
+    // as a user error where it is found; anything else is a bug.
+    return failure(error, { prefix: "shelfstack etl" });
   }
 };
 export default etl;
-
-/** Connection refused, bad password, unknown database, an edited migration: the user fixes these. */
-function isDatabaseProblem(error: unknown): boolean {
-  const e = error as { code?: string; syscall?: string; message?: string };
-  return (
-    e?.syscall === "connect" ||
-    ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EACCES", "28P01", "28000", "3D000"].includes(e?.code ?? "") ||
-    /changed after it was applied|in use by another shelfstack etl/.test(e?.message ?? "")
-  );
-}

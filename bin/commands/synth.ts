@@ -1,4 +1,4 @@
-import { loadFromArgs, parse, type Command } from "../cli";
+import { EXIT, loadFromArgs, parse, type Command } from "../cli";
 import { synthesize, TERRAFORM_JSON } from "../../stacks/synth";
 
 const HELP = `usage: shelfstack synth [-c stack.yaml] [-o dir]
@@ -14,6 +14,6 @@ const synth: Command = (args) => {
   const out = values.out ?? "cdktf.out";
   const files = synthesize(config, out);
   console.error(`wrote ${out}/: Terraform JSON (${TERRAFORM_JSON}) and ${files.length} rendered files`);
-  return 0;
+  return EXIT.ok;
 };
 export default synth;

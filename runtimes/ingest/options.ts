@@ -1,4 +1,5 @@
 import { ABS_LIBRARY_PATHS } from "../../config/abs-keys";
+import { UserError } from "../../bin/errors";
 
 export interface IngestOptions {
   readonly ingestDir: string;
@@ -63,7 +64,7 @@ failed folder with a .reason.txt. Without --once it keeps watching the ingest fo
 Exit 0 when it ran (failed books are listed, not an error), 1 when it could not run.`;
 
 /** A flag that is missing or wrong. */
-export class OptionsError extends Error {}
+export class OptionsError extends UserError {}
 
 export type IngestFlagValues = { [K in keyof typeof INGEST_FLAGS]?: (typeof INGEST_FLAGS)[K]["type"] extends "boolean" ? boolean : string };
 

@@ -3,6 +3,7 @@
  * Paths come from the environment the Jobs construct sets. This bundle never loads cdktf: each
  * job runs as `shelfstack <job>` in its own process.
  */
+import { EXIT } from "../../bin/errors";
 import { failure } from "./failure";
 import { timestamped } from "./log";
 import { createService } from "./service";
@@ -19,7 +20,7 @@ try {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       log(`scheduler: ${signal}, stopping${scheduler.busy.length ? ` ${scheduler.busy.join(", ")}` : ""}`);
-      void scheduler.stop(`container stopping (${signal})`).then(() => process.exit(0));
+      void scheduler.stop(`container stopping (${signal})`).then(() => process.exit(EXIT.ok));
     });
   }
 } catch (error) {

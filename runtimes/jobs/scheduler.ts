@@ -4,6 +4,7 @@ import type { Log } from "./log";
 import type { Launcher, Registry } from "./registry";
 import { startRun, type Run, type RunResult } from "./runner";
 import { readStatus, updateStatus } from "./status";
+import { UserError } from "../../bin/errors";
 
 export interface SchedulerOptions {
   readonly crontab: Crontab;
@@ -20,7 +21,7 @@ export interface SchedulerOptions {
   readonly graceMs?: number;
 }
 
-export class UnknownJobError extends Error {}
+export class UnknownJobError extends UserError {}
 
 /**
  * Runs the crontab in-process (croner): each due line starts its job as a child process; a job

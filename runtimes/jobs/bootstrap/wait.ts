@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AbsHttpError, type AbsApi, type AbsStatus } from "./abs-api";
+import { UserError } from "../../../bin/errors";
 
-export class NotReachableError extends Error {}
+export class NotReachableError extends UserError {}
 
 const PROGRESS_MS = 15_000;
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { UserError } from "../../../bin/errors";
 
 export const BRANCH = "main";
 
@@ -20,7 +21,7 @@ function gitEnv(date?: Date): NodeJS.ProcessEnv {
   };
 }
 
-export class GitError extends Error {}
+export class GitError extends UserError {}
 
 /**
  * The snapshot repository, changed only through git's plumbing: objects are written first, the
