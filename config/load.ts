@@ -3,7 +3,7 @@ import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type N
 import type { z } from "zod";
 import { stackSchema } from "./schema";
 import { resolve, type StackConfig } from "./resolve";
-import { UserError, type Problem } from "../bin/errors";
+import { UserError, type Problem } from "./errors";
 
 /** One thing wrong with stack.yaml: where (YAML path and line) and what to do about it. */
 export type { Problem };

@@ -1,5 +1,5 @@
 import { run, type RunResult } from "./process";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 /** Programs of the Calibre CLI; tests may point them elsewhere. */
 export interface CalibreTools {

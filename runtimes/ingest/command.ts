@@ -1,4 +1,4 @@
-import { EXIT, failure, type ExitCode } from "../../bin/errors";
+import { EXIT, failure, type ExitCode } from "../../config/errors";
 import { CalibreUnavailable } from "./calibre";
 import type { IngestOptions } from "./options";
 import { renderSummary } from "./report";

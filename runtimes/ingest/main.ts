@@ -4,7 +4,7 @@
  * and this bundle stays free of cdktf.
  */
 import { parseArgs } from "node:util";
-import { EXIT, failure, UsageError, type ExitCode } from "../../bin/errors";
+import { EXIT, failure, UsageError, type ExitCode } from "../../config/errors";
 import { ingestCommand } from "./command";
 import { INGEST_FLAGS, INGEST_HELP, optionsFrom, OptionsError } from "./options";
 
@@ -26,6 +26,11 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = failure(error, { prefix: "ingest" });
+  },
+);

@@ -1,5 +1,5 @@
 import { ABS_LIBRARY_PATHS } from "../../config/abs-keys";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 export interface IngestOptions {
   readonly ingestDir: string;

@@ -11,7 +11,7 @@ import type { IngestOptions } from "./options";
 import { Report } from "./report";
 import { scanIngest } from "./scan";
 import { PENDING_SCANS, StateDir } from "./state";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 /** The ingest run cannot start: a folder is missing, Calibre is absent or locked. */
 export class IngestUnavailable extends UserError {}

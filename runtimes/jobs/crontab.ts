@@ -1,5 +1,5 @@
 import { cronProblem } from "../../config/cron";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 /** One job line of the crontab. */
 export interface CrontabEntry {

@@ -1,4 +1,4 @@
-import { failure as report, type ExitCode } from "../../bin/errors";
+import { failure as report, type ExitCode } from "../../config/errors";
 import type { Log } from "./log";
 
 /** Logs why the scheduler cannot start, each line as a log line; the exit code comes from the one table. */

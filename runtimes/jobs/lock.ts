@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 export class LockedError extends UserError {}
 

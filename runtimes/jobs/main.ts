@@ -3,7 +3,7 @@
  * Paths come from the environment the Jobs construct sets. This bundle never loads cdktf: each
  * job runs as `shelfstack <job>` in its own process.
  */
-import { EXIT } from "../../bin/errors";
+import { EXIT } from "../../config/errors";
 import { failure } from "./failure";
 import { timestamped } from "./log";
 import { createService } from "./service";

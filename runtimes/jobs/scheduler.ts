@@ -4,7 +4,7 @@ import type { Log } from "./log";
 import type { Launcher, Registry } from "./registry";
 import { startRun, type Run, type RunResult } from "./runner";
 import { readStatus, updateStatus } from "./status";
-import { UserError } from "../../bin/errors";
+import { UserError } from "../../config/errors";
 
 export interface SchedulerOptions {
   readonly crontab: Crontab;

@@ -6,7 +6,7 @@ import type { SecretRef } from "../../../config/secret";
 import { obscure } from "./obscure";
 import { backupRemotes, type BackupRemotes } from "./rclone-conf";
 import { runRclone } from "./rclone";
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 export class BackupError extends UserError {}
 

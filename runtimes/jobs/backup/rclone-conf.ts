@@ -1,4 +1,4 @@
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 /** The two remotes the backup uses, read from the rendered rclone.conf. */
 export interface BackupRemotes {

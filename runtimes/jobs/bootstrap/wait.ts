@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AbsHttpError, type AbsApi, type AbsStatus } from "./abs-api";
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 export class NotReachableError extends UserError {}
 

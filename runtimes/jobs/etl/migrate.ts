@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "./db/database";
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 /** Advisory lock keys: one for schema changes, one for loads, so two ETLs never interleave. */
 export const LOCKS = { migrate: "pg_advisory_xact_lock(1397245260, 1)", load: "pg_advisory_xact_lock(1397245260, 2)" } as const;

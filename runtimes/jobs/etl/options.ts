@@ -4,7 +4,7 @@ import type { StackConfig } from "../../../config/resolve";
 import type { DatabaseTarget } from "./db/database";
 import type { KoreaderInput } from "./koreader/statistics";
 import type { EtlOptions } from "./run";
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 /** A problem with what the user asked for: one line, exit 1. */
 export class EtlUsageError extends UserError {}

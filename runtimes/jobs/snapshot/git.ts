@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { UserError } from "../../../bin/errors";
+import { UserError } from "../../../config/errors";
 
 export const BRANCH = "main";
 

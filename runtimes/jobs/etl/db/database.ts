@@ -1,4 +1,4 @@
-import { UserError } from "../../../../bin/errors";
+import { UserError } from "../../../../config/errors";
 
 /**
  * The one thing the ETL needs from a database, met by both targets: a real Postgres (pg, e.g.

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
-import { UserError } from "../../../../bin/errors";
+import { UserError } from "../../../../config/errors";
 
 /** KOReader's statistics schema this ETL reads (plugins/statistics.koplugin, DB_SCHEMA_VERSION). */
 export const KOREADER_SCHEMA_VERSION = 20221111;
