@@ -8,12 +8,12 @@ import type { CronJob } from "../cron";
  *
  * - A nightly job: a five-field `schedule` from stack.yaml.
  * - A start-up job: `schedule: "@reboot"` runs once each time the container starts.
- *   The Audiobookshelf bootstrap (issue 9), below, is one.
+ *   The Audiobookshelf bootstrap, below, is one (README.md#first-start-without-clicks-shelfstack-bootstrap-and-a-setupmd-per-device).
  * What a job needs in the container (secrets, volumes, settings) comes in through JobsProps.
  */
 export function scheduledJobs(config: StackConfig): CronJob[] {
   const jobs: CronJob[] = [];
-  // issue 9: safe to run at any time; at start so a fresh server needs no clicks (constructs/setup/bootstrap-job.ts).
+  // Safe to run at any time; at start so a fresh server needs no clicks (constructs/setup/bootstrap-job.ts).
   jobs.push({
     name: "bootstrap",
     schedule: "@reboot",
@@ -41,7 +41,7 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
     });
   }
   if (config.etl.enabled) {
-    // The ETL (issue 8): `shelfstack etl` loads the statistics snapshot and listening sessions into Postgres.
+    // The ETL (README.md#etl-reading-sessions-into-postgres): `shelfstack etl` loads the statistics snapshot and listening sessions into Postgres.
     jobs.push({ name: "etl", schedule: config.etl.schedule, summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres" });
   }
   return jobs;

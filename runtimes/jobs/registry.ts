@@ -23,9 +23,9 @@ export const JOBS: Registry = {
   backup: { summary: "rclone sync of the library to encrypted Koofr, then cryptcheck", timeoutMinutes: 20 * 60 },
   // Downloads a sample of the library, plus whatever changed since the last drill.
   "restore-drill": { summary: "restore drill: files downloaded from the backup, decrypted, compared byte for byte", timeoutMinutes: 3 * 60 },
-  // issue 8: `shelfstack etl` (bin/commands/etl.ts, runtimes/jobs/etl/).
+  // `shelfstack etl` (bin/commands/etl.ts, runtimes/jobs/etl/; README.md#etl-reading-sessions-into-postgres).
   etl: { summary: "ETL of reading sessions into Postgres", timeoutMinutes: 2 * 60 },
-  // issue 9: `shelfstack bootstrap` (bin/commands/bootstrap.ts, runtimes/jobs/bootstrap/), @reboot.
+  // `shelfstack bootstrap` (bin/commands/bootstrap.ts, runtimes/jobs/bootstrap/), @reboot.
   // Longer than audiobookshelf.bootstrapTimeoutSeconds (at most 10 min) of waiting for Audiobookshelf.
   bootstrap: { summary: "Audiobookshelf set-up from stack.yaml: root user, libraries, API keys", timeoutMinutes: 15 },
 };
