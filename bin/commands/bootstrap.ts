@@ -1,4 +1,4 @@
-import { EXIT, failure, loadFromArgs, parse, type Command } from "../cli";
+import { EXIT, failure, loadFromArgs, parse, UsageError, type Command } from "../cli";
 import { runBootstrap } from "../../runtimes/jobs/bootstrap";
 
 const HELP = `usage: shelfstack bootstrap [-c stack.yaml] [--url http://127.0.0.1:80] [--keys-dir dir] [--timeout seconds]
@@ -30,8 +30,7 @@ const command: Command = async (args) => {
   const config = loadFromArgs(values.config);
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
-    console.error(`shelfstack bootstrap: --timeout wants a number of seconds, got "${values.timeout}"`);
-    return EXIT.invalid;
+    return failure(new UsageError(`--timeout wants a number of seconds, got "${values.timeout}"`), { prefix: "shelfstack bootstrap" });
   }
   const log = (line: string) => console.error(`bootstrap: ${line}`);
   try {

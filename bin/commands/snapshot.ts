@@ -46,8 +46,7 @@ const snapshot: Command = async (args) => {
   if (args[0] === "restore") return restoreCommand(args.slice(1));
   const { values } = parse(args, { config: { type: "string", short: "c" }, from: { type: "string" }, name: { type: "string" }, repo: { type: "string" } }, HELP);
   if (values.name && !values.from) {
-    console.error("shelfstack snapshot: --name goes with --from");
-    return EXIT.invalid;
+    return failure(new UsageError("--name goes with --from"), { prefix: "shelfstack snapshot" });
   }
   // With both folders given, stack.yaml is not needed.
   const config = values.from && values.repo ? undefined : loadFromArgs(values.config);
