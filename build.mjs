@@ -1,6 +1,9 @@
 // Bundles the CLI and the cdktf app so `shelfstack synth` starts without compiling TypeScript.
-import { chmodSync, cpSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
+
+const { templateModule } = createRequire(import.meta.url)("./build/handlebars-templates.cjs");
 
 // One bundle per command, loaded by the dispatcher only when called.
 const commands = Object.fromEntries(
@@ -24,6 +27,16 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   banner: { js: "#!/usr/bin/env node" },
+  // The generated shell scripts' templates (templates/*.hbs) are inlined, precompiled: no file to
+  // find and no template to parse at run time.
+  plugins: [
+    {
+      name: "handlebars-templates",
+      setup(b) {
+        b.onLoad({ filter: /\.hbs$/ }, (args) => ({ contents: templateModule(readFileSync(args.path, "utf8")), loader: "js" }));
+      },
+    },
+  ],
   // Native modules and heavy optional runtimes stay outside the bundle.
   external: ["better-sqlite3", "pg-native", "@electric-sql/pglite", "cpu-features", "ssh2"],
   // cdktf loads archiver for zipped TerraformAssets, which this stack never uses: leave it out

@@ -2,12 +2,28 @@
  * The cdktf app (cdktf.json "app"): `cdktf synth` and `cdktf deploy` run the same code as
  * `shelfstack synth`. STACK_FILE picks the stack.yaml, as -c does for the CLI.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { buildApp } from "./stacks/synth";
+import { markOutput } from "./stacks/output-dir";
 import { loadFromArgs, failure } from "./bin/cli";
+import { RenderedFile } from "./constructs/rendered-file";
 
 try {
   // Which stack.yaml, on stdout: cdktf shows the app's stderr as [ERROR].
-  buildApp(loadFromArgs(process.env.STACK_FILE, false, console.log)).app.synth();
+  const { app, stack } = buildApp(loadFromArgs(process.env.STACK_FILE, false, console.log));
+  // Rendered first, so a construct that cannot render fails before anything is written.
+  const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
+  app.synth();
+  // The rendered files go beside the Terraform JSON as with `shelfstack synth`: the deploy builds
+  // the images from images/<name>/ there. cdktf owns the directory (its .terraform caches
+  // providers), so files are written into it rather than the directory replaced.
+  for (const f of files) {
+    const file = join(app.outdir, f.path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, f.content);
+  }
+  markOutput(app.outdir);
 } catch (error) {
   process.exit(failure(error));
 }

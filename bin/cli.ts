@@ -37,7 +37,6 @@ export function examplePath(): string {
  */
 export function stackFile(explicit: string | undefined, quiet = false, say: (line: string) => void = console.error): string {
   if (explicit) {
-    if (!existsSync(explicit)) throw new UsageError(`${explicit}: no such file`);
     return explicit;
   }
   if (existsSync("stack.yaml")) {

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   jobs: { summary: "run the crontab: the nightly jobs' scheduler (what the jobs container runs)", load: bundled("jobs") },
   etl: { summary: "load reading sessions (KOReader, Audiobookshelf, Hardcover) into Postgres", load: bundled("etl") },
   sql: { summary: "query the ETL's warehouse (embedded or Postgres), read-only", load: bundled("sql") },
+  report: { summary: "write the reading report (HTML + SVG charts) from the ETL's warehouse", load: bundled("report") },
   ingest: { summary: "file dropped books into the Calibre and audiobook libraries (watches, or --once)", load: bundled("ingest") },
 };
 

@@ -19,6 +19,33 @@ function atom(text: string, field: (typeof FIELDS)[number]): number | undefined 
   return field.name === "month" ? index + 1 : index;
 }
 
+/** Every value a field's text selects (the text is already known to be valid). */
+function values(text: string, field: (typeof FIELDS)[number]): Set<number> {
+  const selected = new Set<number>();
+  for (const item of text.split(",")) {
+    const [range, step] = item.split("/");
+    const [low, high] = range === "*" ? [field.min, field.max] : range.split("-").map((b) => atom(b, field)!);
+    const end = high ?? (step !== undefined ? field.max : low);
+    for (let v = low; v <= end; v += Number(step ?? 1)) selected.add(v);
+  }
+  return selected;
+}
+
+/** The longest each month can be (February in a leap year): a day past it never comes. */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Cron fires on a day when the day of month or the day of week matches if both are restricted,
+ * so only a restricted day of month with an unrestricted day of week can select no day at all.
+ */
+function neverFires(parts: readonly string[]): string | undefined {
+  if (parts[2] === "*" || parts[4] !== "*") return undefined;
+  const days = values(parts[2], FIELDS[2]);
+  const months = values(parts[3], FIELDS[3]);
+  for (const m of months) for (const d of days) if (d <= MONTH_DAYS[m - 1]) return undefined;
+  return `day of month "${parts[2]}" never comes in month "${parts[3]}", so the job would never run — pick a day every chosen month has (1–28 is in all of them)`;
+}
+
 /** Returns undefined when valid, else what is wrong with it. */
 export function cronProblem(expression: string): string | undefined {
   const parts = expression.trim().split(/\s+/);
@@ -46,5 +73,5 @@ export function cronProblem(expression: string): string | undefined {
       }
     }
   }
-  return undefined;
+  return neverFires(parts);
 }

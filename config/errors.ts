@@ -1,10 +1,12 @@
 /**
- * The one error model of the CLI and its runtimes, free of imports: the dispatcher
- * (bin/shelfstack.ts) and the sidecar runtimes use it without loading anything else. It lives
- * beside the loader because a sidecar image builds from config/ and its own runtime only.
+ * The one error model of the CLI and its runtimes, importing only the import-free redaction:
+ * the dispatcher (bin/shelfstack.ts) and the sidecar runtimes use it without loading anything
+ * else. It lives beside the loader because a sidecar image builds from config/ and its own
+ * runtime only.
  * Errors are recognised by a marker field, not instanceof, because each command is its own
  * bundle with its own copy of the classes.
  */
+import { redactSecrets } from "./redact";
 
 /** Every exit code any shelfstack command or runtime returns, by what it means to the user. */
 export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
@@ -30,6 +32,7 @@ export function exitCodesHelp(): string {
 export interface Problem {
   readonly path: string;
   readonly line?: number;
+  readonly column?: number;
   readonly message: string;
 }
 
@@ -72,7 +75,8 @@ export interface FailureOptions {
 /** The one failure printer: reports an error and returns its exit code from the table. */
 export function failure(error: unknown, options: FailureOptions = {}): ExitCode {
   const prefix = options.prefix ?? "shelfstack";
-  const print = options.print ?? ((text: string) => console.error(text));
+  // Whatever an error says (a connection string, a URL with a token), no credential is printed.
+  const print = (text: string) => (options.print ?? ((line: string) => console.error(line)))(redactSecrets(text));
   if (isUserError(error)) {
     if (error.file && error.problems.length > 0) {
       print(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);

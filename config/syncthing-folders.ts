@@ -112,8 +112,20 @@ const TYPES_BY_DIRECTION: Record<FolderDirection, { server: FolderType; device: 
   "two-way": { server: "sendreceive", device: "sendreceive" },
 };
 
+// One plan per config: synth asks for it from many constructs and once per device's SETUP.md,
+// which made synth time grow with the square of the devices.
+const devicesCache = new WeakMap<StackConfig, { server: SyncthingDevice; devices: SyncthingDevice[] }>();
+const foldersCache = new WeakMap<StackConfig, SyncthingFolder[]>();
+const byDeviceCache = new WeakMap<StackConfig, Map<string, DeviceFolderView[]>>();
+
 /** The devices that run Syncthing: any device with a syncthingId (iOS is refused by the rules). */
 export function syncthingDevices(config: StackConfig): { server: SyncthingDevice; devices: SyncthingDevice[] } {
+  let found = devicesCache.get(config);
+  if (!found) devicesCache.set(config, (found = planDevices(config)));
+  return { server: found.server, devices: [...found.devices] };
+}
+
+function planDevices(config: StackConfig): { server: SyncthingDevice; devices: SyncthingDevice[] } {
   const tailnet = config.tailnet.name;
   const server: SyncthingDevice = {
     name: config.server.hostname,
@@ -129,18 +141,29 @@ export function syncthingDevices(config: StackConfig): { server: SyncthingDevice
 
 /** Every Syncthing folder of the stack, sorted by id. Throws if stack.yaml broke a folder rule (validation reports those first). */
 export function syncthingFolders(config: StackConfig): SyncthingFolder[] {
-  const { folders, problems } = planFolders(config.syncthing, config.devices, config.server.paths);
-  if (problems.length) throw new Error(problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
-  return folders;
+  let folders = foldersCache.get(config);
+  if (!folders) {
+    const plan = planFolders(config.syncthing, config.devices, config.server.paths);
+    if (plan.problems.length) throw new Error(plan.problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+    foldersCache.set(config, (folders = plan.folders));
+  }
+  return [...folders];
 }
 
 /** The folders one device takes part in, as its owner sets them up. */
 export function foldersForDevice(config: StackConfig, deviceName: string): DeviceFolderView[] {
-  return syncthingFolders(config).flatMap((f) =>
-    f.devices
-      .filter((d) => d.name === deviceName)
-      .map((d) => ({ id: f.id, label: f.label, content: f.content, path: d.path, type: d.type, ignores: d.ignores })),
-  );
+  let byDevice = byDeviceCache.get(config);
+  if (!byDevice) {
+    byDevice = new Map();
+    for (const f of syncthingFolders(config)) {
+      for (const d of f.devices) {
+        const view = { id: f.id, label: f.label, content: f.content, path: d.path, type: d.type, ignores: d.ignores };
+        byDevice.set(d.name, [...(byDevice.get(d.name) ?? []), view]);
+      }
+    }
+    byDeviceCache.set(config, byDevice);
+  }
+  return [...(byDevice.get(deviceName) ?? [])];
 }
 
 /** The folders stack.yaml gets when it lists none: the library out to every Android reader, each reader's KOReader settings back. */
@@ -209,7 +232,9 @@ export function planFolders(
   if (!syncthing.enabled) return { folders, problems };
   const declared = syncthing.folders !== undefined;
   const inputs = syncthing.folders ?? DEFAULT_FOLDERS;
-  const byName = new Map(devices.map((d) => [d.name, d]));
+  // The first device of a name: a later duplicate is reported by the device rules, not here.
+  const byName = new Map<string, ResolvedDevice>();
+  for (const d of devices) if (!byName.has(d.name)) byName.set(d.name, d);
   const defaultMembers = devices.filter((d) => d.syncthingId && (d.kind === "android-ereader" || d.kind === "android"));
 
   inputs.forEach((input, i) => {
@@ -238,7 +263,6 @@ export function planFolders(
     const devicePathOf = (d: ResolvedDevice) =>
       input.devicePath ?? (input.content === "library" ? d.libraryPath : input.content === "koreader-settings" ? d.koreaderSettingsPath : undefined);
     if (input.content === "other" && input.devicePath === undefined) report(at("devicePath"), `a folder with content "other" needs devicePath — the absolute path on the device, e.g. /storage/emulated/0/Documents/shared`);
-    if (input.devicePath !== undefined && !input.devicePath.startsWith("/")) report(at("devicePath"), `"${input.devicePath}" is not an absolute path — write the full path on the device, e.g. /storage/emulated/0/Books`);
 
     // The SQLite rule: a live database synced two-way is corrupted by the first concurrent write.
     const devicePaths = members.flatMap((d) => (devicePathOf(d) ? [{ path: devicePathOf(d)!, device: d }] : []));

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { AbsKeyHandoff } from "../config/abs-keys";
 import type { SecretRef } from "../config/secret";
 import { Container } from "./container";
-import { IMAGES } from "./images";
+import { imageFor } from "./images";
 import { PORTS } from "./ports";
 import { AbsKeyEntrypoint } from "./setup/abs-key";
 
@@ -39,7 +39,7 @@ export class AbsOpds extends Construct {
     const { environment, volumes, ...wrapper } = start.containerProps;
     this.container = new Container(this, "Container", {
       name: "abs-opds",
-      image: IMAGES.absOpds,
+      image: imageFor(this, "absOpds"),
       environment: { ABS_URL: props.absUrl, PORT: String(PORTS.opds), OPDS_USER: props.user, ...environment },
       secrets: { OPDS_PASSWORD: props.password },
       volumes,

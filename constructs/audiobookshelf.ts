@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ABS_LIBRARY_PATHS } from "../config/abs-keys";
 import { Container } from "./container";
-import { IMAGES } from "./images";
+import { imageFor } from "./images";
 import { PORTS } from "./ports";
 
 export interface AudiobookshelfProps {
@@ -26,7 +26,7 @@ export class Audiobookshelf extends Construct {
     super(scope, id);
     this.container = new Container(this, "Container", {
       name: "audiobookshelf",
-      image: IMAGES.audiobookshelf(props.version),
+      image: imageFor(this, "audiobookshelf", props.version),
       environment: { TZ: props.timezone },
       user: props.user,
       volumes: [

@@ -1,9 +1,10 @@
 import { Construct, type IConstruct } from "constructs";
 import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import { Fn } from "cdktf";
+import { dependable, Fn } from "cdktf";
 import type { SecretRef } from "../config/secret";
-import { RenderedFile } from "./rendered-file";
+import { RenderedFile, OUT_FROM_STACK_DIR } from "./rendered-file";
+import type { ImageBuildContext } from "./image-context";
 import { Secrets, type OptionalSecret } from "./secrets";
 
 /** A secret, or a value built from literal text and secrets. */
@@ -48,8 +49,14 @@ export interface HealthCheck {
 }
 
 export interface ContainerProps {
-  /** A pinned image reference, e.g. ghcr.io/advplyr/audiobookshelf:2.36.0. */
+  /** A pinned image reference, e.g. ghcr.io/advplyr/audiobookshelf:2.36.0; with `build`, the tag it gets. */
   readonly image: string;
+  /**
+   * Build the image from this context at deploy time (Terraform's docker_image build, compose's
+   * `build:`), and rebuild it whenever the context's content changes.
+   * @default - the image is pulled (or found locally)
+   */
+  readonly build?: ImageBuildContext;
   /** Service name in compose and the container's name on the server. @default - the construct id */
   readonly name?: string;
   /** Plain settings. Never put a secret here: use `secrets`. */
@@ -106,7 +113,17 @@ export class Container extends Construct {
       if (props.secrets && key in props.secrets) throw new Error(`${this.name}: ${key} is both a setting and a secret`);
     }
     const secrets = Secrets.of(this);
-    const image = new Image(this, "Image", { name: props.image, keepLocally: true });
+    const image = new Image(this, "Image", {
+      name: props.image,
+      keepLocally: true,
+      ...(props.build
+        ? {
+            // Terraform runs in the stack's directory: the context is relative to it.
+            buildAttribute: { context: `\${path.module}/${OUT_FROM_STACK_DIR}/${props.build.dir}` },
+            triggers: { context_sha256: props.build.sha256 },
+          }
+        : {}),
+    });
     const env = [
       ...Object.entries(props.environment ?? {}).map(([k, v]) => `${k}=${v}`),
       ...Object.entries(props.secrets ?? {}).map(
@@ -118,17 +135,37 @@ export class Container extends Construct {
       name: this.name,
       image: image.imageId,
       restart: props.runOnce ? "no" : "unless-stopped",
-      ...(props.runOnce ? { mustRun: false, attach: true } : {}),
+      // attach: Terraform waits for the task to end, and the provider then reads its exit_code.
+      // The postcondition turns a failed task into a failed apply, so nothing that startAfter()s
+      // it is created on folders nobody prepared (compose: service_completed_successfully).
+      ...(props.runOnce
+        ? {
+            mustRun: false,
+            attach: true,
+            lifecycle: {
+              postcondition: [
+                {
+                  condition: "${self.exit_code == 0}",
+                  errorMessage: `The one-shot task ${this.name} exited with code \${self.exit_code}, so the containers that start after it were not started. See why with: docker logs ${this.name}`,
+                },
+              ],
+            },
+          }
+        : {}),
       env: env.length ? env : undefined,
       command: props.command ? [...props.command] : undefined,
       entrypoint: props.entrypoint ? [...props.entrypoint] : undefined,
       user: props.user,
-      networkMode: props.networkOf ? `container:${props.networkOf.resource.name}` : props.runOnce ? "none" : undefined,
+      // Every attribute in the form the docker provider reads it back (see the plan-stability
+      // test): otherwise each plan shows a change, and a ForceNew one replaces the container.
+      // Docker stores `container:<id>` for `container:<name>`.
+      networkMode: props.networkOf ? `container:${props.networkOf.resource.id}` : props.runOnce ? "none" : undefined,
       capabilities: props.capAdd ? { add: [...props.capAdd] } : undefined,
-      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d })),
+      // The provider fills a missing permissions with "rwm" and reads it back.
+      devices: props.devices?.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),
       volumes: props.volumes?.map((v) => ({ hostPath: v.hostPath, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
       upload: uploads(props),
-      healthcheck: hc && { ...healthCheckTimes(hc), startPeriod: healthCheckTimes(hc).start_period },
+      healthcheck: hc && terraformHealthCheck(hc),
     });
   }
 
@@ -136,7 +173,9 @@ export class Container extends Construct {
   startAfter(task: Container): void {
     if (!task.props.runOnce) throw new Error(`${this.name} can only start after a one-shot task, and ${task.name} is a service`);
     this.tasksBefore.push(task);
-    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), task.resource.fqn];
+    // dependable() renders the bare address Terraform wants in depends_on; the fqn would be
+    // written as an interpolation ("${…}"), which Terraform refuses there.
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), dependable(task.resource)];
   }
 
   static isContainer(x: IConstruct): x is Container {
@@ -167,6 +206,8 @@ export class Container extends Construct {
     ];
     const hc = p.healthCheck;
     const service: Record<string, unknown> = {
+      // With build, compose builds the context when the image is missing and tags it `image`.
+      build: p.build && { context: `./${p.build.dir}` },
       image: p.image,
       container_name: this.name,
       restart: p.runOnce ? "no" : "unless-stopped",
@@ -200,15 +241,51 @@ export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
-/** A health check with its defaults, in Docker's (and compose's) words. */
-function healthCheckTimes(hc: HealthCheck) {
+/** A health check with its defaults, in seconds. */
+function healthCheckSeconds(hc: HealthCheck) {
   return {
     test: [...hc.test],
-    interval: `${hc.intervalSeconds ?? 30}s`,
-    timeout: `${hc.timeoutSeconds ?? 5}s`,
+    interval: hc.intervalSeconds ?? 30,
+    timeout: hc.timeoutSeconds ?? 5,
     retries: hc.retries ?? 3,
-    start_period: `${hc.startPeriodSeconds ?? 30}s`,
+    startPeriod: hc.startPeriodSeconds ?? 30,
   };
+}
+
+/** Compose's words for a health check. */
+function healthCheckTimes(hc: HealthCheck) {
+  const s = healthCheckSeconds(hc);
+  return { test: s.test, interval: `${s.interval}s`, timeout: `${s.timeout}s`, retries: s.retries, start_period: `${s.startPeriod}s` };
+}
+
+/**
+ * The docker provider's: durations as Go prints them, and start_interval written as the "0s" it
+ * reads back (Docker 20.10 has no start interval), so neither side differs on the next plan.
+ */
+function terraformHealthCheck(hc: HealthCheck) {
+  const s = healthCheckSeconds(hc);
+  return {
+    test: s.test,
+    interval: goDuration(s.interval),
+    timeout: goDuration(s.timeout),
+    retries: s.retries,
+    startPeriod: goDuration(s.startPeriod),
+    startInterval: goDuration(0),
+  };
+}
+
+/**
+ * Whole seconds as Go's time.Duration prints them (60 → "1m0s", 90 → "1m30s", 30 → "30s"): the
+ * form the docker provider reads a health check's durations back in.
+ */
+export function goDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`a duration must be whole seconds, not ${seconds}`);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
 }
 
 function composeLiteral(text: string): string {

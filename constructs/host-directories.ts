@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Container } from "./container";
-import { IMAGES } from "./images";
+import { imageFor } from "./images";
 
 export interface HostDirectoriesProps {
   /** uid:gid the stack's unprivileged containers run as (server.user). */
@@ -20,12 +20,12 @@ export class HostDirectories extends Construct {
   /** The shell script the task runs, with the directory holding the mounts as $1 (for tests). */
   static readonly script = (owner: string): string => {
     const [uid, gid] = owner.split(":");
-    return [
-      "set -eu",
-      'for d in "$1"/*; do',
-      `  if [ "$(stat -c %u:%g "$d")" = 0:0 ] && [ -z "$(find "$d" -type f | head -n 1)" ]; then chown -R ${uid}:${gid} "$d"; fi`,
-      "done",
-    ].join("\n");
+    // One line: cdktf's HCL output (synth --hcl) cannot hold a multi-line string in a list.
+    return (
+      'set -eu; for d in "$1"/*; do ' +
+      `if [ "$(stat -c %u:%g "$d")" = 0:0 ] && [ -z "$(find "$d" -type f | head -n 1)" ]; then chown -R ${uid}:${gid} "$d"; fi; ` +
+      "done"
+    );
   };
 
   readonly task?: Container;
@@ -38,7 +38,7 @@ export class HostDirectories extends Construct {
     const mounts = dirs.map((hostPath, i) => ({ hostPath, containerPath: `/host/${i}` }));
     this.task = new Container(this, "Task", {
       name: "prepare-host-directories",
-      image: IMAGES.busybox,
+      image: imageFor(this, "busybox"),
       command: ["sh", "-c", HostDirectories.script(props.owner), "prepare", "/host"],
       volumes: mounts,
       runOnce: true,

@@ -1,5 +1,8 @@
 import { Construct, type IConstruct } from "constructs";
 
+/** From Terraform's working directory (<out>/stacks/<stack>, cdktf's layout) back to the output directory. */
+export const OUT_FROM_STACK_DIR = "../..";
+
 export interface RenderedFileProps {
   /** Path below the output directory, e.g. shelfbridge/config.yaml. */
   readonly path: string;

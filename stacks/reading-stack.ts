@@ -13,8 +13,10 @@ import { AbsOpds } from "../constructs/abs-opds";
 import { Shelfbridge } from "../constructs/shelfbridge";
 import { ComposeFile } from "../constructs/compose";
 import { HostDirectories } from "../constructs/host-directories";
+import { useImageOverrides } from "../constructs/images";
 import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
+import { reportLocation } from "../constructs/jobs/report";
 import { Ingest } from "../constructs/ingest";
 import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
 import { serverIdentity } from "../config/syncthing-identity";
@@ -25,6 +27,8 @@ export const STACK_NAME = "shelfstack";
 export class ReadingStack extends TerraformStack {
   constructor(scope: Construct, id: string, readonly config: StackConfig) {
     super(scope, id);
+    // Before any child: every container below looks its image up here.
+    useImageOverrides(this, config.images);
     const { server } = config;
     const { paths } = server;
 
@@ -34,11 +38,14 @@ export class ReadingStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${STACK_NAME}.tfstate` });
     new DockerProvider(this, "Docker", { host: server.dockerHost });
 
+    // The reading report: the nightly ETL writes it, the sidecar serves it at /report/.
+    const report = reportLocation(config);
     // The tailnet policy (its tests run here, offline), the server's auth key, MagicDNS, serve.json.
     const tailnet = new Tailnet(this, "Tailnet", {
       ...policyPropsFromConfig(config),
       serverFqdn: config.serverFqdn,
       opds: config.opds.enabled,
+      staticDirs: report ? [{ mount: report.mount, path: report.sidecarDir }] : undefined,
       magicDns: config.tailnet.magicDns,
       overwriteExistingPolicy: config.tailnet.overwriteExistingPolicy,
       auth: config.tailnet.auth,
@@ -51,6 +58,7 @@ export class ReadingStack extends TerraformStack {
       stateDir: `${paths.appdata}/tailscale`,
       authKey: tailnet.authKey.key,
       serveConfig: { containerPath: "/config/serve.json", file: tailnet.serveConfig },
+      servedDirs: report ? [{ hostPath: report.hostDir, containerPath: report.sidecarDir, readOnly: true }] : undefined,
     });
     const network = tailscale.container;
 

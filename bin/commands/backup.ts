@@ -1,5 +1,6 @@
 import { EXIT, failure, loadFromArgs, parse, type Command } from "../cli";
 import { runBackup } from "../../runtimes/jobs/backup/backup";
+import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack backup [-c stack.yaml] [--rclone-config file]
 
@@ -18,7 +19,7 @@ const backup: Command = async (args) => {
   const config = loadFromArgs(values.config);
   const rcloneConfig = values["rclone-config"] ?? process.env.RCLONE_CONFIG ?? "cdktf.out/rclone/rclone.conf";
   try {
-    const result = await runBackup({ config, rcloneConfig, log: (line) => console.error(line) });
+    const result = await runBackup({ config, rcloneConfig, log: (line) => console.error(redactSecrets(line)) });
     for (const f of result.folders) {
       console.log(`${f.folder}: ${f.skipped ?? `${f.transferred} uploaded, ${f.movedToBackupDir} kept in deleted/${result.stamp}`}`);
     }

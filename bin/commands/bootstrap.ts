@@ -1,5 +1,6 @@
 import { EXIT, failure, loadFromArgs, parse, UsageError, type Command } from "../cli";
 import { runBootstrap } from "../../runtimes/jobs/bootstrap";
+import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack bootstrap [-c stack.yaml] [--url http://127.0.0.1:80] [--keys-dir dir] [--timeout seconds]
 
@@ -32,7 +33,7 @@ const command: Command = async (args) => {
   if (timeout !== undefined && !(timeout > 0)) {
     return failure(new UsageError(`--timeout wants a number of seconds, got "${values.timeout}"`), { prefix: "shelfstack bootstrap" });
   }
-  const log = (line: string) => console.error(`bootstrap: ${line}`);
+  const log = (line: string) => console.error(`bootstrap: ${redactSecrets(line)}`);
   try {
     const report = await runBootstrap(config, { url: values.url, keysDir: values["keys-dir"], timeoutSeconds: timeout, log });
     if (report.differences.length) {

@@ -45,7 +45,9 @@ const jobs: Command = async (args) => {
     return EXIT.ok;
   }
   if (values.run) {
-    const result = await scheduler.trigger({ job: values.run, args: [] });
+    // With the crontab line's arguments, as the night would run it (`etl --report`).
+    const line = scheduler.nextRuns().find((r) => r.entry.job === values.run)?.entry;
+    const result = await scheduler.trigger({ job: values.run, args: line?.args ?? [] });
     return result?.ok ? EXIT.ok : EXIT.invalid;
   }
   scheduler.start();

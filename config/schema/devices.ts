@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, email } from "./common";
+import { devicePath, dnsLabel, email } from "./common";
 import { isValidDeviceId } from "../device-id";
 
 export const deviceKinds = ["android-ereader", "android", "ios", "laptop"] as const;
@@ -18,10 +18,9 @@ export const deviceSchema = z
     owner: email.optional().describe("tailnet login of the device's owner; default tailnet.owner"),
     tailnetName: dnsLabel.optional().describe("the device's machine name on the tailnet; default name"),
     syncthingId: syncthingDeviceId.optional().describe("Syncthing device ID (Android only): the app's ‘Show device ID’"),
-    koreaderSettingsPath: z
-      .string()
+    koreaderSettingsPath: devicePath
       .default("/storage/emulated/0/koreader/settings")
       .describe("KOReader's settings directory on the device (holds statistics.sqlite3)"),
-    libraryPath: z.string().default("/storage/emulated/0/Books/shelfstack").describe("where the library lands on the device"),
+    libraryPath: devicePath.default("/storage/emulated/0/Books/shelfstack").describe("where the library lands on the device"),
   })
   .strict();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cron } from "./common";
+import { absolutePath, cron, httpUrl } from "./common";
 import { secret } from "../secret";
 
 const DEFAULTS = {
@@ -20,9 +20,7 @@ export const etlSchema = z
     database: secret("DATABASE_URL").describe(
       "Postgres connection string (Supabase: its connection string); when the variable is unset, the embedded database (embeddedDir) is used",
     ),
-    embeddedDir: z
-      .string()
-      .min(1)
+    embeddedDir: absolutePath
       .optional()
       .describe("directory of the embedded PGlite database when no Postgres is set; default <server.paths.appdata>/jobs/etl (./shelfstack-etl with the bundled example)"),
     sessionGapSeconds: z
@@ -35,9 +33,9 @@ export const etlSchema = z
       .boolean()
       .default(DEFAULTS.audiobookshelf)
       .describe("load Audiobookshelf listening sessions (API key from ABS_API_KEY or the file named by ABS_API_KEY_FILE)"),
-    audiobookshelfUrl: z.url().default(DEFAULTS.audiobookshelfUrl).describe("where the ETL reaches Audiobookshelf (the jobs container shares its network)"),
+    audiobookshelfUrl: httpUrl("http://127.0.0.1:80").default(DEFAULTS.audiobookshelfUrl).describe("where the ETL reaches Audiobookshelf (the jobs container shares its network)"),
     hardcover: z.boolean().default(DEFAULTS.hardcover).describe("load the Hardcover shelf and reads (token: shelfbridge.hardcoverToken)"),
-    hardcoverUrl: z.url().default(DEFAULTS.hardcoverUrl).describe("Hardcover's GraphQL endpoint"),
+    hardcoverUrl: httpUrl("https://api.hardcover.app/v1/graphql").default(DEFAULTS.hardcoverUrl).describe("Hardcover's GraphQL endpoint"),
   })
   .strict()
   .default(DEFAULTS);

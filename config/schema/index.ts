@@ -6,6 +6,7 @@ import { syncthingSchema } from "./syncthing";
 import { backupSchema, statisticsSchema } from "./jobs";
 import { etlSchema } from "./etl";
 import { ingestSchema } from "./ingest";
+import { imagesSchema } from "./images";
 import { audiobookshelfSchema, opdsSchema, shelfbridgeSchema } from "./apps";
 import { crossFieldRules } from "../rules";
 
@@ -26,10 +27,19 @@ export const stackObject = z
     statistics: statisticsSchema,
     etl: etlSchema,
     ingest: ingestSchema,
+    images: imagesSchema,
   })
   .strict();
 
-export const stackSchema = stackObject.superRefine(crossFieldRules);
+/** The sections the cross-field rules read: while one of them has a field error, the rules wait. */
+const RULE_INPUTS = new Set(["server", "devices", "syncthing", "etl", "backup"]);
+
+// The rules also run when other sections have field errors, so one run reports both.
+export const stackSchema = stackObject.superRefine(crossFieldRules, {
+  when: (payload) =>
+    typeof (payload.value as { tailnet?: unknown })?.tailnet === "object" &&
+    !payload.issues.some((issue) => RULE_INPUTS.has(String(issue.path?.[0]))),
+});
 
 /** stack.yaml as written, with zod's defaults applied (see resolve.ts for derived defaults). */
 export type StackInput = z.output<typeof stackObject>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cron } from "./common";
+import { cron, httpUrl } from "./common";
 import { secret } from "../secret";
 
 /** What the backup can hold; each becomes one folder of the encrypted remote. */
@@ -16,12 +16,19 @@ export const backupSchema = z
       .object({
         user: z.email({ message: "not an e-mail address — write your Koofr login" }).describe("your Koofr login (e-mail)"),
         password: secret("KOOFR_APP_PASSWORD").describe("a Koofr app password (Koofr → Preferences → Password → App passwords), never the account password"),
-        endpoint: z.url().default("https://app.koofr.net").describe("Koofr's address; another one is used as a Koofr-compatible server (rclone provider other)"),
+        endpoint: httpUrl("https://app.koofr.net").default("https://app.koofr.net").describe("Koofr's address; another one is used as a Koofr-compatible server (rclone provider other)"),
       })
       .strict(),
     remotePath: z
       .string()
       .regex(/^[^/:][^:]*$/, { message: "a folder on Koofr, e.g. shelfstack-backup (no leading / and no :)" })
+      // A leading / or a : has its own message above.
+      .refine((path) => /^[/:]|:/.test(path) || path.split("/").every((s) => s !== "" && s !== "." && s !== ".."), {
+        message: 'a plain folder on Koofr: no "..", "." or empty parts and no trailing / — e.g. shelfstack-backup',
+      })
+      .refine((path) => !/[\u0000-\u001f\u007f$`"'\\]/u.test(path), {
+        message: "no line breaks, quotes, $, ` or \\ — they reach rclone.conf and the shell; use letters, digits, - and _",
+      })
       .default("shelfstack-backup")
       .describe("the folder on Koofr that holds the encrypted backup"),
     // Optional with the default filled in by a transform: the reference then shows the description, not "none".

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, dnsLabel, timezone } from "./common";
+import { absolutePath, dnsLabel, timezone, urlProblem } from "./common";
 
 const path = (description: string) => absolutePath.optional().describe(description);
 
@@ -8,6 +8,11 @@ export const serverSchema = z
     dockerHost: z
       .string()
       .regex(/^(ssh|tcp|unix):\/\/\S+$/, { message: "not a docker host — write ssh://user@host (or tcp://…, unix://…)" })
+      .superRefine((value, ctx) => {
+        if (value.startsWith("unix://")) return;
+        const problem = urlProblem(value, ["ssh:", "tcp:"], "ssh://reader@homeserver");
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .describe("Docker host Terraform deploys to, e.g. ssh://reader@homeserver"),
     hostname: dnsLabel.default("shelf").describe("the server's machine name on the tailnet: https://<hostname>.<tailnet>"),
     timezone: timezone.default("UTC").describe("IANA time zone for schedules and containers"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath } from "./common";
+import { absolutePath, devicePath } from "./common";
 import { syncthingDeviceId } from "./devices";
 import { secret } from "../secret";
 
@@ -25,7 +25,7 @@ export const folderSchema = z
     serverPath: absolutePath
       .optional()
       .describe("the folder on the server; default server.paths.ebooks (library), server.paths.statistics/<device> (koreader-settings)"),
-    devicePath: z.string().optional().describe("the folder on the device; default the device's libraryPath / koreaderSettingsPath"),
+    devicePath: devicePath.optional().describe("the folder on the device; default the device's libraryPath / koreaderSettingsPath"),
     devices: z.array(z.string()).optional().describe("names of the devices that share it; default every Android device with a syncthingId"),
     serverType: folderType.optional().describe("override the server side's type derived from direction (rarely needed)"),
     deviceType: folderType.optional().describe("override the devices' type derived from direction (rarely needed)"),

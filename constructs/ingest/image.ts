@@ -1,9 +1,9 @@
 import { version } from "../../package.json";
 
 /**
- * The ingest runtime's image, built from this repository on the server (README, "Ingest"):
- *   DOCKER_HOST=ssh://… docker build -f runtimes/ingest/Dockerfile -t localhost/shelfstack-ingest:<version> .
- * Same convention as the jobs image: `localhost/` so a missing image fails the apply instead of
- * pulling someone else's image of that name, and the tag follows package.json.
+ * The ingest runtime's image tag. The deploy builds it on the server from the build context synth
+ * writes to <out>/images/ingest (see constructs/image-context.ts). The `localhost/` registry means a
+ * missing image is an error, never a pull of a stranger's image of the same name from Docker Hub;
+ * the tag follows package.json, so a release is a new tag.
  */
 export const INGEST_IMAGE = `localhost/shelfstack-ingest:${version}`;

@@ -4,6 +4,7 @@ import { Container } from "../container";
 import { absKeyFile } from "../setup/abs-key";
 import { heartbeatMaxAgeMinutes, ingestArgs, type IngestMounts } from "./args";
 import { INGEST_IMAGE } from "./image";
+import { projectImage } from "../images";
 
 export interface IngestProps {
   /** Host folder readers drop books into. */
@@ -25,7 +26,7 @@ export interface IngestProps {
   readonly absApiKey: AbsKeyHandoff;
   /** The Tailscale sidecar: ingest reaches Audiobookshelf on loopback and listens on nothing. */
   readonly network: Container;
-  /** @default INGEST_IMAGE, built from runtimes/ingest/Dockerfile */
+  /** @default INGEST_IMAGE, built by the deploy from the context synth writes (or stack.yaml images.ingest) */
   readonly image?: string;
 }
 
@@ -48,7 +49,7 @@ export class Ingest extends Construct {
     const key = absKeyFile(props.absApiKey);
     this.container = new Container(this, "Container", {
       name: "ingest",
-      image: props.image ?? INGEST_IMAGE,
+      ...(props.image ? { image: props.image } : projectImage(this, "ingest", INGEST_IMAGE)),
       user: props.user,
       environment: { TZ: props.timezone, ...key.environment },
       command: ingestArgs({

@@ -8,6 +8,8 @@ import { RcloneConfig } from "../rclone";
 import { RenderedFile } from "../rendered-file";
 import type { OptionalSecret } from "../secrets";
 import { JOBS_IMAGE } from "./image";
+import { projectImage } from "../images";
+import { reportLocation } from "./report";
 import { externalSchedules, scheduledJobs } from "./schedule";
 import { renderStackCopy } from "./stack-copy";
 
@@ -59,7 +61,7 @@ export class Jobs extends Construct {
     const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...doctorSecrets, ...(props.secrets ?? [])];
     this.container = new Container(this, "Container", {
       name: "jobs",
-      image: JOBS_IMAGE,
+      ...projectImage(this, "jobs", JOBS_IMAGE),
       user: config.server.user,
       environment: {
         TZ: config.server.timezone,
@@ -95,6 +97,7 @@ function etlSecrets(config: StackConfig): (SecretRef | OptionalSecret)[] {
 /** The library and the readers' statistics read-only; the snapshot repository and the jobs' state writable. */
 function mounts(config: StackConfig): VolumeMount[] {
   const { paths } = config.server;
+  const report = reportLocation(config);
   const same = (path: string, readOnly: boolean): VolumeMount => ({ hostPath: path, containerPath: path, readOnly });
   const statistics = syncthingFolders(config)
     .filter((f) => f.content === "koreader-settings" && !isBelow(f.server.path, paths.statistics))
@@ -105,6 +108,9 @@ function mounts(config: StackConfig): VolumeMount[] {
     ...[paths.statistics, ...statistics].map((p) => same(p, true)),
     same(paths.snapshots, false),
     same(`${paths.appdata}/jobs`, false),
+    // Its own mount as well, though below the one above: the sidecar mounts it too, and a
+    // directory Docker creates for that is root's until the host-directories task hands it over.
+    ...(report ? [same(report.hostDir, false)] : []),
   ];
 }
 

@@ -42,7 +42,14 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
   }
   if (config.etl.enabled) {
     // The ETL (README.md#etl-reading-sessions-into-postgres): `shelfstack etl` loads the statistics snapshot and listening sessions into Postgres.
-    jobs.push({ name: "etl", schedule: config.etl.schedule, summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres" });
+    // Then the reading report from the warehouse, into the folder the tailnet serves at /report/.
+    jobs.push({
+      name: "etl",
+      schedule: config.etl.schedule,
+      summary: "reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
+      // The folder comes from stack.yaml in the job, not as an argument: a crontab word cannot hold a space.
+      args: ["--report"],
+    });
   }
   return jobs;
 }

@@ -1,5 +1,6 @@
 import type { ResolvedDevice, StackConfig } from "../../config/resolve";
 import { foldersForDevice, syncthingDevices, type FolderType } from "../../config/syncthing-folders";
+import { reportLocation } from "../jobs/report";
 
 /**
  * What a device's owner still has to tap, in order, as data: facts from stack.yaml only. Where a
@@ -212,6 +213,15 @@ export function deviceGuide(config: StackConfig, device: ResolvedDevice): Guide 
       title: "Progress sync with the e-reader",
       steps: [
         "In Readest: ☰ → *Settings* → sign in to Readest sync with the same account as in KOReader's Readest plugin on the e-reader. A book opened here continues where the e-reader left off.",
+      ],
+    });
+  }
+  const report = reportLocation(config);
+  if (report) {
+    sections.push({
+      title: "Your reading report",
+      steps: [
+        `Open ${report.url} in a browser on the tailnet: reading time per day, streaks, books, sessions and devices, from every reader's KOReader statistics and Audiobookshelf. It is rewritten after each nightly ETL run.`,
       ],
     });
   }

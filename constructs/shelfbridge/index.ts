@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { AbsKeyHandoff } from "../../config/abs-keys";
 import type { SecretRef } from "../../config/secret";
 import { Container } from "../container";
-import { IMAGES } from "../images";
+import { imageFor } from "../images";
 import { RenderedFile } from "../rendered-file";
 import { AbsKeyEntrypoint } from "../setup/abs-key";
 import { renderShelfbridgeConfig, type ShelfbridgeSettings } from "./render";
@@ -36,7 +36,7 @@ export class Shelfbridge extends Construct {
     const { environment, volumes, configFiles, ...wrapper } = start.containerProps;
     this.container = new Container(this, "Container", {
       name: "shelfbridge",
-      image: IMAGES.shelfbridge,
+      image: imageFor(this, "shelfbridge"),
       environment: {
         SHELFBRIDGE_USER_0_ID: props.userId,
         SHELFBRIDGE_USER_0_ABS_URL: props.absUrl,

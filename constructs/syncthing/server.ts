@@ -5,7 +5,7 @@ import { PORTS } from "../ports";
 import { RenderedFile } from "../rendered-file";
 import type { SyncthingInstance } from "./instance";
 import { MOUNT_DIR, renderStartScript } from "./start-script";
-import { IMAGES } from "../images";
+import { imageFor } from "../images";
 import type { ServerIdentity } from "../../config/syncthing-identity";
 
 export interface SyncthingServerProps {
@@ -46,7 +46,7 @@ export class SyncthingServer extends Construct {
     });
     this.container = new Container(this, "Container", {
       name: "syncthing",
-      image: IMAGES.syncthing,
+      image: imageFor(this, "syncthing"),
       environment: {
         PUID: uid,
         PGID: gid,

@@ -13,8 +13,13 @@
 export interface ServeRoute {
   /** URL path prefix on the HTTPS name, e.g. "/" or "/opds". */
   readonly mount: string;
-  /** Where tailscaled proxies it, e.g. http://127.0.0.1:80. */
-  readonly proxy: string;
+  /** Where tailscaled proxies it, e.g. http://127.0.0.1:80. One of proxy and path. */
+  readonly proxy?: string;
+  /**
+   * A directory tailscaled serves itself (a static `Path` handler: files below the mount, its
+   * index.html for the mount). The path is in the sidecar's file system.
+   */
+  readonly path?: string;
 }
 
 export interface ServeConfigProps {
@@ -37,7 +42,13 @@ export function renderServeConfig(props: ServeConfigProps): string {
     if (Number(p) === port) throw new Error(`serve config: port ${p} is already the HTTPS port`);
     tcp[p] = { TCPForward: target };
   }
-  const handlers = Object.fromEntries([...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, { Proxy: r.proxy }]));
+  for (const r of props.routes) {
+    if (!r.proxy === !r.path) throw new Error(`serve config: the route on ${r.mount} needs exactly one of proxy and path`);
+    if (r.path && !r.path.startsWith("/")) throw new Error(`serve config: the route on ${r.mount} serves ${r.path}, which must be an absolute path`);
+  }
+  const handlers = Object.fromEntries(
+    [...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, r.proxy ? { Proxy: r.proxy } : { Path: r.path }]),
+  );
   const config = {
     TCP: Object.fromEntries(Object.entries(tcp).sort(([a], [b]) => Number(a) - Number(b))),
     Web: { [`${props.fqdn}:${port}`]: { Handlers: handlers } },

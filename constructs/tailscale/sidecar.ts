@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
-import { Container, type ConfigFileMount, type ContainerProps } from "../container";
-import { IMAGES } from "../images";
+import { Container, type ConfigFileMount, type ContainerProps, type VolumeMount } from "../container";
+import { imageFor } from "../images";
 import { Secrets } from "../secrets";
 
 export interface TailscaleSidecarProps {
@@ -18,6 +18,8 @@ export interface TailscaleSidecarProps {
   readonly composeAuthKey?: SecretRef;
   /** `tailscale serve` config (TS_SERVE_CONFIG). @default - nothing served */
   readonly serveConfig?: ConfigFileMount;
+  /** Host directories the serve config serves as static files (mount them read-only). @default - none */
+  readonly servedDirs?: readonly VolumeMount[];
 }
 
 /**
@@ -35,7 +37,7 @@ export class TailscaleSidecar extends Construct {
       "Container",
       {
         name: "tailscale",
-        image: IMAGES.tailscale,
+        image: imageFor(this, "tailscale"),
         environment: {
           TS_HOSTNAME: props.hostname,
           TS_STATE_DIR: "/var/lib/tailscale",
@@ -47,7 +49,7 @@ export class TailscaleSidecar extends Construct {
           TS_USERSPACE: "false",
           ...(props.serveConfig ? { TS_SERVE_CONFIG: props.serveConfig.containerPath } : {}),
         },
-        volumes: [{ hostPath: props.stateDir, containerPath: "/var/lib/tailscale" }],
+        volumes: [{ hostPath: props.stateDir, containerPath: "/var/lib/tailscale" }, ...(props.servedDirs ?? [])],
         configFiles: props.serveConfig ? [props.serveConfig] : undefined,
         capAdd: ["NET_ADMIN", "NET_RAW"],
         devices: ["/dev/net/tun"],

@@ -19,6 +19,8 @@ export interface TailnetProps extends TailnetPolicyProps {
   readonly serverFqdn: string;
   /** Serve the OPDS feed at /opds. @default - true */
   readonly opds?: boolean;
+  /** A directory (in the sidecar) to serve as static files, and where. @default - none */
+  readonly staticDirs?: readonly { readonly mount: string; readonly path: string }[];
   /**
    * Turn MagicDNS on with Terraform.
    * @default - true; false leaves the tailnet's DNS settings alone
@@ -100,6 +102,7 @@ export class Tailnet extends Construct {
         routes: [
           { mount: "/", proxy: `http://127.0.0.1:${PORTS.audiobookshelf}` },
           ...((props.opds ?? true) ? [{ mount: "/opds", proxy: `http://127.0.0.1:${PORTS.opds}/opds` }] : []),
+          ...(props.staticDirs ?? []),
         ],
       }),
     });

@@ -1,5 +1,6 @@
 import { EXIT, failure, type ExitCode } from "../../config/errors";
 import { CalibreUnavailable } from "./calibre";
+import { IngestBusy } from "./lock";
 import type { IngestOptions } from "./options";
 import { renderSummary } from "./report";
 import { ingestPass, IngestUnavailable, type Deps } from "./run";
@@ -17,6 +18,10 @@ export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promi
       console.log(renderSummary(report));
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof IngestBusy) {
+        console.error(`shelfstack ingest: ${error.message} — nothing done; that pass files what is waiting`);
+        return EXIT.ok;
+      }
       if (error instanceof IngestUnavailable || error instanceof CalibreUnavailable) return failure(error, { prefix: "shelfstack ingest: could not run" });
       throw error;
     }
@@ -38,7 +43,7 @@ export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promi
       } catch (error) {
         // A watcher keeps watching: whatever stopped this pass (a folder gone, Calibre locked, a
         // permission) is logged and the next pass tries again. Books stay where they are.
-        const message = error instanceof IngestUnavailable || error instanceof CalibreUnavailable ? error.message : String((error as Error).stack ?? error);
+        const message = error instanceof IngestUnavailable || error instanceof CalibreUnavailable || error instanceof IngestBusy ? error.message : String((error as Error).stack ?? error);
         log(`pass stopped: ${message}; trying again in ${delay} s`);
       }
       await sleep(delay * 1000, stop.signal);

@@ -66,6 +66,23 @@ Exit 0 when it ran (failed books are listed, not an error), 1 when it could not 
 /** A flag that is missing or wrong. */
 export class OptionsError extends UserError {}
 
+/**
+ * Audiobookshelf's address: http(s), and no user:password@ (the key comes from its file; fetch
+ * refuses such a URL with an error that repeats it, password and all). The refusal shows the host only.
+ */
+function absUrl(source: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new OptionsError(`${source} is not a URL — write e.g. http://127.0.0.1:80`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new OptionsError(`${source} must be an http:// or https:// URL, e.g. http://127.0.0.1:80`);
+  if (url.username || url.password) throw new OptionsError(`${source} (${url.protocol}//…@${url.host}) holds credentials — remove the user:password@ part; the API key comes from ABS_API_KEY_FILE`);
+  return value;
+}
+
 export type IngestFlagValues = { [K in keyof typeof INGEST_FLAGS]?: (typeof INGEST_FLAGS)[K]["type"] extends "boolean" ? boolean : string };
 
 /** Options from parsed flags over defaults (from stack.yaml for the CLI, from nothing for the container). */
@@ -90,7 +107,7 @@ export function optionsFrom(values: IngestFlagValues, defaults: Partial<IngestOp
     pollSeconds: number("poll", values.poll, defaults.pollSeconds ?? 30, 1),
     stableSeconds: number("stable", values.stable, defaults.stableSeconds ?? 10, 0),
     fetchMetadata: values["fetch-metadata"] ?? defaults.fetchMetadata ?? false,
-    absUrl: values["abs-url"] ?? defaults.absUrl ?? (env.ABS_URL || undefined),
+    absUrl: absUrl(values["abs-url"] !== undefined ? "--abs-url" : "ABS_URL", values["abs-url"] ?? defaults.absUrl ?? (env.ABS_URL || undefined)),
     absFolders: {
       ebooks: values["abs-ebooks-folder"] ?? defaults.absFolders?.ebooks ?? ABS_LIBRARY_PATHS.ebooks,
       audiobooks: values["abs-audiobooks-folder"] ?? defaults.absFolders?.audiobooks ?? ABS_LIBRARY_PATHS.audiobooks,

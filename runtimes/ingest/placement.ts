@@ -26,7 +26,6 @@ const MAX_BYTES = 150;
 export function folderName(value: string | undefined, fallback: string): string {
   let name = (value ?? "")
     .normalize("NFC")
-    // eslint-disable-next-line no-control-regex -- control characters are what this takes out of a file name
     .replace(/[\u0000-\u001f\u007f/\\]/g, " ")
     .replace(/[<>:"|?*]/g, "_")
     .replace(/\s+/g, " ")

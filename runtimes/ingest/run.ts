@@ -11,6 +11,7 @@ import type { IngestOptions } from "./options";
 import { Report } from "./report";
 import { scanIngest } from "./scan";
 import { PENDING_SCANS, StateDir } from "./state";
+import { lockIngest } from "./lock";
 import { UserError } from "../../config/errors";
 
 /** The ingest run cannot start: a folder is missing, Calibre is absent or locked. */
@@ -29,6 +30,16 @@ export async function ingestPass(opts: IngestOptions, deps: Deps = {}): Promise<
   const log = deps.log ?? ((line: string) => console.error(`ingest: ${line}`));
   const isDir = await stat(opts.ingestDir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new IngestUnavailable(`the ingest folder ${opts.ingestDir} does not exist — create it, or pass --from`);
+  const state = new StateDir(opts.ingestDir);
+  const unlock = await lockIngest(state.dir);
+  try {
+    return await lockedPass(opts, deps, state, log);
+  } finally {
+    await unlock();
+  }
+}
+
+async function lockedPass(opts: IngestOptions, deps: Deps, state: StateDir, log: (line: string) => void): Promise<Report> {
   for (const dir of [opts.libraryDir, opts.audiobooksDir, opts.failedDir]) await mkdir(dir, { recursive: true });
   const beat = heartbeat(opts.heartbeat);
   await beat();
@@ -39,7 +50,7 @@ export async function ingestPass(opts: IngestOptions, deps: Deps = {}): Promise<
     audiobooksDir: opts.audiobooksDir,
     failedDir: opts.failedDir,
     calibre: new Calibre(opts.libraryDir, deps.tools ?? CALIBRE),
-    state: new StateDir(opts.ingestDir),
+    state,
     report,
     log: (line) => {
       log(line);

@@ -48,13 +48,13 @@ function checkEpub(data: Uint8Array): Check {
   }
   const containerXml = zip["META-INF/container.xml"];
   if (!containerXml) return bad("not a valid EPUB: META-INF/container.xml is missing");
-  const container = parseXml(Buffer.from(containerXml).toString("utf8"));
+  const container = parseXml(containerXml);
   const rootfile = container && elements(container, NS.container, "rootfile")[0];
   const opfPath = rootfile?.getAttribute("full-path");
   if (!opfPath) return bad("not a valid EPUB: META-INF/container.xml names no package document (rootfile full-path)");
   const opfBytes = zip[posix.normalize(opfPath)];
   if (!opfBytes) return bad(`not a valid EPUB: the package document ${opfPath} named in container.xml is missing`);
-  const opf = parseXml(Buffer.from(opfBytes).toString("utf8"));
+  const opf = parseXml(opfBytes);
   if (!opf || opf.localName !== "package") return bad(`not a valid EPUB: ${opfPath} is not an OPF package document`);
   return { ok: true, title: texts(opf, NS.dc, "title")[0], authors: texts(opf, NS.dc, "creator") };
 }

@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { duration, type Log } from "./log";
 import type { JobSpec, Launcher } from "./registry";
 import { updateStatus } from "./status";
+import { redactSecrets } from "../redact";
 
 export interface RunOptions {
   readonly launcher: Launcher;
@@ -53,7 +54,9 @@ export function startRun(job: string, args: readonly string[], spec: JobSpec, op
   const follow = (stream: Readable, isErr: boolean) =>
     new Promise<void>((done) => {
       createInterface({ input: stream })
-        .on("line", (line) => {
+        .on("line", (raw) => {
+          // A job's line lands in the container log and in status.json: never with a credential.
+          const line = redactSecrets(raw);
           if (line.trim() === "") return;
           if (isErr) lastError = line.trim();
           else lastOutput = line.trim();

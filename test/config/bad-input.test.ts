@@ -28,7 +28,7 @@ interface Case {
 const cases: Case[] = [
   { name: "unknown top-level key (typo)", replace: ["tailnet:", "tailnett:"], path: "tailnett", says: /unknown key/ },
   { name: "unknown nested key", replace: ["  hostname: shelf", "  hostnmae: shelf"], path: "server.hostnmae", says: /unknown key — remove it or check its spelling/ },
-  { name: "wrong type: number for a name", replace: ["  hostname: shelf", "  hostname: 42"], path: "server.hostname", says: /expected a string, got number/ },
+  { name: "wrong type: number for a name", replace: ["  hostname: shelf", "  hostname: 42"], path: "server.hostname", says: /expected a string, got a number — write text/ },
   { name: "wrong type: list for a mapping", replace: ["  hostname: shelf", "  paths: [a, b]"], path: "server.paths", says: /expected a mapping/ },
   {
     name: "missing required field",

@@ -53,7 +53,7 @@ describe("shelfstack etl: the embedded default", () => {
     const first = await shelfstack(["etl", "--stats", stats], { cwd: dir });
     expect(first.stderr).toMatch(/using the bundled example/);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`etl: embedded PGlite in ${join(dir, "shelfstack-etl")} (schema: applied 001_schema.sql, 002_views.sql)`);
+    expect(first.stdout).toContain(`etl: embedded PGlite in ${join(dir, "shelfstack-etl")} (schema: applied 001_schema.sql, 002_views.sql, 003_history_kept.sql, 004_audiobook_progress.sql)`);
     expect(first.stdout).toMatch(/koreader\/koreader: .*statistics\.sqlite3: 3 of 3 books read — sessions 5 new/);
     expect(first.stdout).toMatch(/audiobookshelf: skipped — no API key \(set ABS_API_KEY, or ABS_API_KEY_FILE/);
     expect(first.stdout).toMatch(/hardcover: skipped — HARDCOVER_TOKEN is not set/);
@@ -123,7 +123,7 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     const run = await shelfstack(["etl", "-c", stack], { cwd: dir, env: { DATABASE_URL: url, ABS_API_KEY_FILE: join(dir, "api-key") } });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^etl: Postgres postgresql:\/\/postgres@localhost\//);
+    expect(run.stdout).toMatch(/^etl: Postgres postgresql:\/\/\*\*\*@localhost\//);
     expect(run.stdout).toMatch(/koreader\/palma: .*statistics-snapshots\/palma\/statistics\.sqlite3: 3 of 3 books read — sessions 5 new/);
     expect(run.stdout).toMatch(/audiobookshelf: 1 listening sessions read — sessions 1 new/);
     expect(run.stdout).toMatch(/hardcover: off in stack\.yaml \(etl\.hardcover\)/);

@@ -24,7 +24,7 @@ test("a Postgres that refuses the connection is the user's to fix, named without
   );
   expect(error).toBeDefined();
   expect(isUserError(error)).toBe(true);
-  expect(error!.message).toMatch(/^cannot connect to Postgres postgres:\/\/etl:\*\*\*@127\.0\.0\.1:\d+\/warehouse: .*ECONNREFUSED/);
+  expect(error!.message).toMatch(/^cannot connect to Postgres postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/warehouse: .*ECONNREFUSED/);
   expect(error!.message).not.toContain("s3cret-pw");
 });
 

@@ -16,7 +16,8 @@ function shelfstack(args: string[], cwd: string) {
 /**
  * The night as the jobs container lives it, with nothing configured for the ETL: the rendered
  * crontab's snapshot job, then its etl job — run by the scheduler's own `--run` — into the
- * embedded database under <appdata>/jobs, which the jobs container mounts.
+ * embedded database under <appdata>/jobs, which the jobs container mounts, and the reading
+ * report beside it.
  */
 describeWithTool("git", "apt-get install git", "the nightly ETL through the jobs runtime", () => {
   let root: string;
@@ -33,7 +34,8 @@ describeWithTool("git", "apt-get install git", "the nightly ETL through the jobs
     expect(synth.stderr).not.toMatch(/error/i);
     expect(synth.code).toBe(0);
     const crontab = readFileSync(join(out, "cron", "crontab"), "utf8");
-    expect(crontab).toMatch(/^30 3 \* \* \* shelfstack etl$/m);
+    const reportDir = join(data, "appdata", "jobs", "report");
+    expect(crontab).toContain("\n30 3 * * * shelfstack etl --report\n");
 
     // The reader's statistics, as Syncthing delivers them (still in WAL mode, rows in the -wal).
     const settings = join(data, "statistics", "palma");
@@ -56,6 +58,11 @@ describeWithTool("git", "apt-get install git", "the nightly ETL through the jobs
         db.query<{ n: number; seconds: number }>("SELECT count(*)::int AS n, sum(duration_seconds)::int AS seconds FROM shelfstack.reading_sessions"),
       );
       expect(sessions).toEqual([{ n: 5, seconds: 230 + 40 + 120 + 60 + 100 }]);
+      // Then the reading report, in the folder the Tailscale sidecar serves at /report/.
+      expect(etl.stderr + etl.stdout).toMatch(/report: .*jobs\/report\/index\.html — \d+ pages/);
+      const index = readFileSync(join(reportDir, "index.html"), "utf8");
+      expect(index).toMatch(/id="total-time" data-seconds="550"/);
+      expect(index).toMatch(/id="total-sessions" data-count="5"/);
     } finally {
       kodb.close();
     }

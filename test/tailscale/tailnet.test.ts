@@ -63,9 +63,13 @@ describe("Terraform: the tailnet", () => {
     expect(compose.services.tailscale.volumes).toContain("./tailscale/serve.json:/config/serve.json:ro");
   });
 
-  test("serve.json sends HTTPS to Audiobookshelf and /opds to abs-opds, on the MagicDNS name", () => {
+  test("serve.json sends HTTPS to Audiobookshelf and /opds to abs-opds, on the MagicDNS name (and serves the reading report)", () => {
     const serve = JSON.parse(example.file("tailscale/serve.json"));
-    expect(serve.Web["shelf.tail1234.ts.net:443"].Handlers).toEqual({ "/": { Proxy: "http://127.0.0.1:80" }, "/opds": { Proxy: "http://127.0.0.1:3010/opds" } });
+    expect(serve.Web["shelf.tail1234.ts.net:443"].Handlers).toEqual({
+      "/": { Proxy: "http://127.0.0.1:80" },
+      "/opds": { Proxy: "http://127.0.0.1:3010/opds" },
+      "/report/": { Path: "/srv/shelfstack-report" },
+    });
   });
 
   test("renders under `cdktf synth --hcl` too", () => {

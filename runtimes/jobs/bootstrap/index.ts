@@ -5,6 +5,7 @@ import { bootstrap, type BootstrapReport } from "./bootstrap";
 import { BootstrapError } from "./errors";
 import { declaredState } from "./declared";
 import { KeyFiles } from "./key-files";
+import { redactUrl } from "../../redact";
 
 export { BootstrapError } from "./errors";
 export { NotReachableError } from "./wait";
@@ -35,7 +36,7 @@ export async function runBootstrap(config: StackConfig, options: RunOptions): Pr
   const [uid, gid] = config.server.user.split(":").map(Number);
   const keysDir = options.keysDir ?? env.ABS_KEYS_DIR ?? absKeysDir(config);
   return bootstrap({
-    api: new AbsApi(options.url ?? env.ABS_URL ?? DEFAULT_ABS_URL),
+    api: new AbsApi(absUrl(options.url !== undefined ? "--url" : "ABS_URL", options.url ?? env.ABS_URL ?? DEFAULT_ABS_URL)),
     declared: declaredState(config),
     password,
     passwordEnv,
@@ -43,4 +44,19 @@ export async function runBootstrap(config: StackConfig, options: RunOptions): Pr
     timeoutSeconds: options.timeoutSeconds ?? config.audiobookshelf.bootstrapTimeoutSeconds,
     log: options.log,
   });
+}
+
+/** Audiobookshelf's address: an http(s) URL without credentials (the bootstrap logs in itself). */
+function absUrl(source: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BootstrapError(`${source} ${redactUrl(value)} is not a URL — write e.g. ${DEFAULT_ABS_URL}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BootstrapError(`${source} ${redactUrl(value)} is not an http:// or https:// URL — write e.g. ${DEFAULT_ABS_URL}`);
+  if (url.username || url.password) {
+    throw new BootstrapError(`${source} ${redactUrl(value)} holds credentials — remove the user:password@ part; the bootstrap logs in as the root user (audiobookshelf.rootPassword)`);
+  }
+  return value;
 }

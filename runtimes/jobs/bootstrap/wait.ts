@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { redactSecrets } from "../../redact";
 import { AbsHttpError, type AbsApi, type AbsStatus } from "./abs-api";
 import { UserError } from "../../../config/errors";
 
@@ -47,5 +48,5 @@ export async function waitForServer(api: AbsApi, timeoutSeconds: number, log: (l
 /** fetch's "fetch failed" says little; the cause says what happened (ECONNREFUSED, a timeout). */
 function describe(error: unknown): string {
   const e = error as { message?: string; cause?: { message?: string } };
-  return [e.message ?? String(error), e.cause?.message].filter(Boolean).join(": ");
+  return redactSecrets([e.message ?? String(error), e.cause?.message].filter(Boolean).join(": "));
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { StackConfig } from "../../../config/resolve";
 import type { DatabaseTarget } from "./db/database";
+import { redactUrl } from "../../redact";
 import type { KoreaderInput } from "./koreader/statistics";
 import type { EtlOptions } from "./run";
 import { UserError } from "../../../config/errors";
@@ -15,6 +16,8 @@ export interface EtlFlags {
   /** `--database <postgres url | directory>`. */
   readonly database?: string;
   readonly full?: boolean;
+  /** With full: delete the sessions kept though their source no longer has them. */
+  readonly prune?: boolean;
   /** stack.yaml is the bundled example (no stack of one's own): keep the embedded database here. */
   readonly exampleConfig?: boolean;
 }
@@ -32,6 +35,9 @@ export const DEFAULT_DEVICE = "koreader";
 
 /** Flags, stack.yaml and the environment → one run's options. Secrets come only from the environment. */
 export function resolveEtl(config: StackConfig, flags: EtlFlags, env: NodeJS.ProcessEnv = process.env): ResolvedEtl {
+  if (flags.prune && !flags.full) {
+    throw new EtlUsageError("--prune removes what a full read no longer finds, so it needs --full: shelfstack etl --full --prune");
+  }
   const notes: string[] = [];
   const etl = config.etl;
 
@@ -65,6 +71,7 @@ export function resolveEtl(config: StackConfig, flags: EtlFlags, env: NodeJS.Pro
       gapSeconds: etl.sessionGapSeconds,
       timeZone: config.server.timezone,
       full: flags.full ?? false,
+      prune: flags.prune ?? false,
       audiobookshelf,
       hardcover,
     },
@@ -74,11 +81,32 @@ export function resolveEtl(config: StackConfig, flags: EtlFlags, env: NodeJS.Pro
 
 /** `--database`, else the connection string in etl.database's variable, else the embedded database. */
 export function databaseTarget(config: StackConfig, flags: EtlFlags, env: NodeJS.ProcessEnv): DatabaseTarget {
+  const source = flags.database !== undefined ? "--database" : config.etl.database.env;
   const value = flags.database ?? env[config.etl.database.env]?.trim();
-  if (value) return /^postgres(ql)?:\/\//i.test(value) ? { kind: "postgres", url: value } : { kind: "pglite", dir: value };
+  if (value) return classifyDatabase(value, source);
   // On the server: below <appdata>/jobs, the jobs container's writable state (mounted at the same path).
   const dir = config.etl.embeddedDir ?? (flags.exampleConfig ? "shelfstack-etl" : `${config.server.paths.appdata}/jobs/etl`);
   return { kind: "pglite", dir };
+}
+
+/**
+ * Only postgres:// and postgresql:// are connection strings. Anything else with a scheme in front
+ * (mysql://, a typo like postgress://, one slash) is refused rather than taken for a folder: that
+ * folder would be named after the password and the run would report success.
+ */
+function classifyDatabase(value: string, source: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new EtlUsageError(`${source} ${redactUrl(value)} is not a valid postgres:// connection string — write postgres://user:password@host:5432/database (a password with @ : / ? # in it is percent-encoded)`);
+    }
+    return { kind: "postgres", url: value };
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    throw new EtlUsageError(`${source} ${redactUrl(value)} is not a Postgres connection string — only postgres://… or postgresql://… is one; for a folder of the embedded database whose name holds a colon, start it with ./`);
+  }
+  return { kind: "pglite", dir: value };
 }
 
 /** ABS_API_KEY, or the file ABS_API_KEY_FILE names (how `shelfstack bootstrap` hands keys over). */

@@ -6,6 +6,7 @@ import { loadAudiobookshelf } from "./load/audiobookshelf";
 import { loadHardcover } from "./load/hardcover";
 import { loadKoreader, type KoreaderLoad } from "./load/koreader";
 import { putValue, type Changes } from "./load/upsert";
+import { pruneMissing, type Pruned } from "./load/sessions";
 import { LOCKS, migrate } from "./migrate";
 import { koreaderRecords } from "./koreader/records";
 import { forgotten } from "./load/forgotten";
@@ -22,6 +23,8 @@ export interface EtlOptions {
   readonly timeZone: string;
   /** Recompute everything from the sources and mirror them (what a source no longer has goes). */
   readonly full: boolean;
+  /** With `full`: delete the sessions no longer in the sources read (kept and marked otherwise). */
+  readonly prune?: boolean;
   readonly audiobookshelf?: { readonly url: string; readonly apiKey: string };
   readonly hardcover?: { readonly url: string; readonly token: string };
   /** Requests to Audiobookshelf and Hardcover (tests: no waiting). */
@@ -34,6 +37,8 @@ export interface SourceOutcome {
   readonly problem?: string;
   readonly changes?: Changes;
   readonly items?: number;
+  /** Sessions it no longer lists, kept and marked this run. */
+  readonly missing?: number;
 }
 
 export interface EtlReport {
@@ -43,7 +48,10 @@ export interface EtlReport {
   readonly audiobookshelf: SourceOutcome;
   readonly hardcover: SourceOutcome;
   readonly books: { readonly total: number; readonly changes: Changes };
-  readonly sessions: { readonly total: number; readonly changes: Changes };
+  /** `missing`: sessions kept though no longer in their source (this run's and earlier ones). */
+  readonly sessions: { readonly total: number; readonly changes: Changes; readonly missing: number };
+  /** What --prune removed, per source. */
+  readonly pruned: readonly Pruned[];
   /** Whether this run wrote anything (a rerun with nothing new writes nothing). */
   readonly changed: boolean;
 }
@@ -78,35 +86,46 @@ export async function runEtl(options: EtlOptions, open?: Database): Promise<EtlR
         const records = koreaderRecords(readers);
         if (abs) records.push(...abs.records);
         if (hardcover) records.push(...hardcover.records);
-        const dropped = await forgotten(db, readers, records, { full: options.full, abs: !!abs, hardcover: !!hardcover });
+        const prune = options.full && (options.prune ?? false);
+        const dropped = await forgotten(db, readers, records, { full: options.full, abs: !!abs, hardcover: !!hardcover, prune });
         const books = await applyBooks(db, records, dropped);
 
         const koreader: KoreaderLoad[] = [];
-        for (const reader of readers) koreader.push(await loadKoreader(db, reader, books.bookOf, options.gapSeconds, options.full));
-        const absChanges = abs ? await loadAudiobookshelf(db, abs, books.bookOf, options.full) : undefined;
+        for (const reader of readers) koreader.push(await loadKoreader(db, reader, books.bookOf, options.gapSeconds, options.full, prune));
+        const absLoad = abs ? await loadAudiobookshelf(db, abs, books.bookOf, options.full) : undefined;
+        const absChanges = absLoad?.changes;
         const hardcoverChanges = hardcover ? await loadHardcover(db, hardcover, books.bookOf) : undefined;
 
-        const sessionChanges = [...koreader.map((k) => k.sessions), ...(absChanges ? [absChanges] : [])].reduce(sum, none());
-        const changed = settingsChanged || [books.books, books.sources, sessionChanges, ...(hardcoverChanges ? [hardcoverChanges] : [])].some(
+        const pruned = prune ? await pruneMissing(db, { devices: readers.map((r) => r.input.device), audiobookshelf: !!abs }) : [];
+        const prunedSessions = pruned.reduce((n, p) => n + p.sessions, 0);
+        const sessionChanges = sum([...koreader.map((k) => k.sessions), ...(absChanges ? [absChanges] : [])].reduce(sum, none()), {
+          inserted: 0,
+          updated: 0,
+          deleted: prunedSessions,
+        });
+        const newlyMissing = koreader.reduce((n, k) => n + k.missing, absLoad?.missing ?? 0);
+        const changed = settingsChanged || newlyMissing > 0 || [books.books, books.sources, sessionChanges, ...(hardcoverChanges ? [hardcoverChanges] : [])].some(
           (c) => c.inserted + c.updated + c.deleted > 0,
         ) || koreader.some((k) => !k.unchanged);
-        const [{ total_books, total_sessions }] = await db.query<{ total_books: number; total_sessions: number }>(
-          "SELECT (SELECT count(*) FROM shelfstack.books)::int AS total_books, (SELECT count(*) FROM shelfstack.reading_sessions)::int AS total_sessions",
+        const [{ total_books, total_sessions, missing_sessions }] = await db.query<{ total_books: number; total_sessions: number; missing_sessions: number }>(
+          `SELECT (SELECT count(*) FROM shelfstack.books)::int AS total_books, (SELECT count(*) FROM shelfstack.reading_sessions)::int AS total_sessions,
+                  (SELECT count(*) FROM shelfstack.reading_sessions WHERE missing_since IS NOT NULL)::int AS missing_sessions`,
         );
         const report: EtlReport = {
           database: db.description,
           migrations,
           koreader,
-          audiobookshelf: abs ? { read: true, changes: absChanges, items: abs.sessions.length } : { read: false, problem: absProblem },
+          audiobookshelf: abs ? { read: true, changes: absChanges, items: abs.sessions.length, missing: absLoad?.missing } : { read: false, problem: absProblem },
           hardcover: hardcover ? { read: true, changes: hardcoverChanges, items: hardcover.userBooks.length } : { read: false, problem: hardcoverProblem },
           books: { total: total_books, changes: books.books },
-          sessions: { total: total_sessions, changes: sessionChanges },
+          sessions: { total: total_sessions, changes: sessionChanges, missing: missing_sessions },
+          pruned,
           changed,
         };
         if (changed) {
           await db.query(
             "INSERT INTO shelfstack.etl_runs (id, full_rebuild, summary) SELECT coalesce(max(id), 0) + 1, $1, $2::jsonb FROM shelfstack.etl_runs",
-            [options.full, JSON.stringify({ books: report.books, sessions: report.sessions })],
+            [options.full, JSON.stringify({ books: report.books, sessions: report.sessions, ...(pruned.length ? { pruned } : {}) })],
           );
         }
         await db.exec("COMMIT");

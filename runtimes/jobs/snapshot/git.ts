@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileInTheWay } from "../file-in-the-way";
 import { UserError } from "../../../config/errors";
 
 export const BRANCH = "main";
@@ -39,7 +40,14 @@ export class SnapshotRepo {
   }
 
   /** Opens the repository, creating it on first use. Refuses a non-empty folder that is not one. */
-  static open(dir: string): SnapshotRepo {
+  static open(given: string): SnapshotRepo {
+    // Absolute from here on: git runs with -C, where a relative work tree would mean another folder.
+    const dir = resolve(given);
+    const file = fileInTheWay(dir);
+    if (file !== undefined) {
+      const shown = isAbsolute(given) ? file : relative(process.cwd(), file);
+      throw new GitError(`${file === dir ? given : `${given}: ${shown}`} is a file, not a folder — point the snapshots at a folder (empty, or an earlier snapshot repository)`);
+    }
     if (!existsSync(join(dir, ".git"))) {
       if (existsSync(dir) && readdirSync(dir).length > 0) {
         throw new GitError(`${dir} holds files but is not a git repository — point the snapshots at an empty folder`);
@@ -157,3 +165,4 @@ export class SnapshotRepo {
   }
 
 }
+

@@ -6,6 +6,7 @@ import type { Database, DatabaseTarget } from "../../../runtimes/jobs/etl/db/dat
 import { readMigrations } from "../../../runtimes/jobs/etl/migrate";
 import { migrate } from "../../../runtimes/jobs/etl/migrate";
 import { runEtl, type EtlOptions, type EtlReport } from "../../../runtimes/jobs/etl/run";
+import { formatReport } from "../../../runtimes/jobs/etl/report";
 import { StatisticsFileError } from "../../../runtimes/jobs/etl/koreader/statistics-file";
 import { generateStatistics } from "./generate";
 import { KoreaderDb, reading, type PageRow } from "./koreader";
@@ -215,7 +216,7 @@ export function etlSuite(makeTarget: () => Target): void {
     }
   });
 
-  test("a different session gap recomputes every session; --full mirrors a book removed from the file", async () => {
+  test("a different session gap recomputes every session; --full keeps a book removed from the file (marked), --full --prune removes it", async () => {
     const database = await target.fresh();
     const stats = join(dir, "statistics.sqlite3");
     const { db: kodb, prince } = koreaderFixture(stats);
@@ -231,11 +232,97 @@ export function etlSuite(makeTarget: () => Target): void {
       kodb.db.prepare("DELETE FROM page_stat_data WHERE id_book = ?").run(prince);
       kodb.db.prepare("DELETE FROM book WHERE id = ?").run(prince);
       const incremental = await run(options(database, stats, { gapSeconds: 301 }));
-      expect(incremental.sessions.total).toBe(rows.length); // kept: an incremental run never deletes a book
+      expect(incremental.sessions).toMatchObject({ total: rows.length, missing: 1 }); // kept, marked
+      expect(incremental.koreader[0].missing).toBe(1);
+      // --full keeps what the file forgot, marked; only --prune removes it, and says so.
       const full = await run(options(database, stats, { gapSeconds: 301, full: true }));
-      expect(full.sessions.changes.deleted).toBe(1);
-      expect(full.books.changes.deleted).toBe(1);
-      expect(full.books.total).toBe(2);
+      expect(full.sessions.changes.deleted).toBe(0);
+      expect(full.koreader[0].missing).toBe(0); // marked already
+      expect(full.sessions).toMatchObject({ total: rows.length, missing: 1 });
+      expect(full.books.changes.deleted).toBe(0);
+      expect(formatReport(full)).toContain(`kept: 1 sessions no longer in their source, still counted (\`shelfstack etl --full --prune\` removes them)`);
+      const pruned = await run(options(database, stats, { gapSeconds: 301, full: true, prune: true }));
+      expect(pruned.pruned).toEqual([{ source: "koreader", device: "palma", sessions: 1, books: 1, seconds: 100, firstMs: (T0 + 200_000) * 1000, lastMs: (T0 + 200_000) * 1000 }]);
+      expect(formatReport(pruned)).toContain("pruned koreader/palma: 1 session of 1 book no longer in the source (2 min, started 2023-11-17)");
+      expect(pruned.sessions.changes.deleted).toBe(1);
+      expect(pruned.books.changes.deleted).toBe(1);
+      expect(pruned.books.total).toBe(2);
+      expect(pruned.sessions).toMatchObject({ total: rows.length - 1, missing: 0 });
+      await sessions(database, target); // no session left without its book
+    } finally {
+      kodb.close();
+    }
+  });
+
+  test("a device whose statistics go backwards (restored, then reset) loses no session; it comes back unmarked", async () => {
+    const database = await target.fresh();
+    const stats = join(dir, "statistics.sqlite3");
+    const { db: kodb, war, dune } = koreaderFixture(stats);
+    try {
+      await run(options(database, stats));
+      kodb.db.pragma("wal_checkpoint(TRUNCATE)");
+      const older = join(dir, "older.sqlite3");
+      copyFileSync(stats, older);
+      // Two more evenings of reading, then the phone is restored from the older backup.
+      kodb.addRows([...reading(war, T0 + 3 * 86_400, 5, 60, 8), ...reading(dune, T0 + 4 * 86_400, 4, 45, 13)]);
+      await run(options(database, stats));
+      const everything = await sessions(database, target);
+      expect(everything).toHaveLength(7);
+
+      const restored = await run(options(database, older));
+      expect(restored.koreader[0].missing).toBe(2);
+      expect(restored.sessions).toMatchObject({ total: 7, missing: 2, changes: { inserted: 0, updated: 0, deleted: 0 } });
+      expect(formatReport(restored).join("\n")).toMatch(/sessions 0 new; 2 no longer in the file, kept/);
+      expect(await sessions(database, target)).toEqual(everything);
+
+      // A reset KOReader: a new, empty statistics database; the same books read again later.
+      const reset = join(dir, "reset.sqlite3");
+      const fresh = new KoreaderDb(reset);
+      const war2 = fresh.addBook("Война и мир", "Лев Толстой", MD5.war, 1300);
+      fresh.addRows(reading(war2, T0 + 10 * 86_400, 3, 60, 1));
+      fresh.db.pragma("wal_checkpoint(TRUNCATE)");
+      fresh.close();
+      const afterReset = await run(options(database, reset));
+      expect(afterReset.sessions).toMatchObject({ total: 8, changes: { inserted: 1, deleted: 0 } });
+      const kept = await sessions(database, target);
+      expect(kept.filter((r) => r.id !== `koreader:palma:${MD5.war}:${T0 + 10 * 86_400}`)).toEqual(everything);
+      await use(database, async (db) => {
+        // Every session still counts: the day totals hold the forgotten evenings too.
+        const [{ seconds }] = await db.query<{ seconds: number }>("SELECT sum(seconds)::int AS seconds FROM shelfstack.reading_time_per_day");
+        expect(seconds).toBe(everything.reduce((n, r) => n + r.duration_seconds, 0) + 180);
+      });
+
+      // The newer file again: its sessions are in the source once more, marks gone.
+      const back = await run(options(database, stats));
+      await use(database, async (db) => {
+        const marked = await db.query<{ id: string }>("SELECT id FROM shelfstack.reading_sessions WHERE missing_since IS NOT NULL ORDER BY id");
+        // Only the reset file's own session is missing now.
+        expect(marked.map((m) => m.id)).toEqual([`koreader:palma:${MD5.war}:${T0 + 10 * 86_400}`]);
+      });
+      expect(back.sessions.total).toBe(8);
+    } finally {
+      kodb.close();
+    }
+  });
+
+  test("pages_read is KOReader's distinct pages per book; pages_turned adds each session's", async () => {
+    const database = await target.fresh();
+    const stats = join(dir, "statistics.sqlite3");
+    const { db: kodb, war } = koreaderFixture(stats);
+    try {
+      // Pages 1–3 read again the next week: turned twice, read once.
+      kodb.addRows(reading(war, T0 + 7 * 86_400, 3, 60, 1));
+      await run(options(database, stats));
+      const own = kodb.db
+        .prepare("SELECT b.title, count(DISTINCT p.page) AS pages, b.pages AS total FROM page_stat_data p JOIN book b ON b.id = p.id_book WHERE p.duration > 0 GROUP BY b.id ORDER BY b.title")
+        .all() as { title: string; pages: number; total: number }[];
+      await use(database, async (db) => {
+        const view = await db.query<{ title: string; pages_read: number; pages_turned: number; total_pages: number }>(
+          "SELECT title, pages_read::int AS pages_read, pages_turned::int AS pages_turned, total_pages FROM shelfstack.reading_time_per_book ORDER BY title",
+        );
+        expect(view.map((v) => ({ title: v.title, pages: v.pages_read, total: v.total_pages }))).toEqual(own);
+        expect(view.find((v) => v.title === "Война и мир")).toMatchObject({ pages_read: 7, pages_turned: 10 });
+      });
     } finally {
       kodb.close();
     }
@@ -382,6 +469,12 @@ export function etlSuite(makeTarget: () => Target): void {
           ]);
           const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM shelfstack.reading_sessions WHERE source_key = 'li_pod'");
           expect(n).toBe(0);
+          // How far in: Audiobookshelf's item length and the furthest position a session reached.
+          expect(
+            await db.query(
+              "SELECT audiobook_duration_seconds AS d, audiobook_position_seconds AS p FROM shelfstack.reading_time_per_book WHERE book_id = (SELECT book_id FROM shelfstack.book_sources WHERE source_key = 'li_hobbit')",
+            ),
+          ).toEqual([{ d: Math.round(75600.5), p: Math.round(120.5 + 1800) }]);
         });
 
         // Next run: only Audiobookshelf's first page (nothing newer than the cursor); nothing changes.

@@ -94,6 +94,8 @@ export const DATA_TABLES = [
   ["hardcover_user_books", "id"],
   ["hardcover_reads", "id"],
   ["koreader_books", "device, md5"],
+  ["koreader_book_pages", "device, md5"],
+  ["audiobook_progress", "item_id"],
   ["etl_state", "key"],
   ["settings", "key"],
 ] as const;

@@ -41,14 +41,3 @@ export function sqlState(error: unknown): string | undefined {
 
 /** Where the ETL writes: a Postgres connection string, or a directory for the embedded PGlite. */
 export type DatabaseTarget = { readonly kind: "postgres"; readonly url: string } | { readonly kind: "pglite"; readonly dir: string };
-
-/** A connection string with its password replaced, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(a connection string)";
-  }
-}

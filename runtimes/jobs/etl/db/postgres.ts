@@ -1,7 +1,8 @@
 import { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "./database";
-import { DatabaseUnavailableError, redactUrl } from "./database";
+import { DatabaseUnavailableError } from "./database";
+import { redactUrl } from "../../../redact";
 
 /** A real Postgres (or Supabase) over one connection: the ETL runs one transaction at a time. */
 export async function openPostgres(url: string): Promise<Database> {

@@ -57,7 +57,8 @@ export class BookSessions {
     const s = this.open;
     if (!s) return;
     this.open = undefined;
-    this.emit({ start: s.start, end: s.end, duration: s.duration, pages: s.pages.size });
+    // Whole seconds, as the warehouse keeps them (a file may hold fractional durations).
+    this.emit({ start: s.start, end: s.end, duration: Math.round(s.duration), pages: s.pages.size });
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { BookSessions, type Session } from "./sessionize";
 import { openStatisticsFile, START_TIME_INDEX } from "./statistics-file";
+import { isLoadableStart, pageRowProblem, START_TIME_CHECK, type SkippedRow } from "./page-row";
 
 /** One reader's statistics file; `device` names whose it is (part of each session's id). */
 export interface KoreaderInput {
@@ -35,6 +36,8 @@ export interface BookStats {
 export type ScanPlan = ReadonlyMap<string, number>;
 
 const VISIT = "shelfstack_page_row";
+/** A file of a million bad rows still gives a readable report. */
+const MAX_SKIPPED_SHOWN = 20;
 
 /** A book's key: KOReader's partial md5, or (old rows without one) a hash of title and authors. */
 export function bookKey(md5: string | null, title: string, authors: string): string {
@@ -47,7 +50,9 @@ export function bookKey(md5: string | null, title: string, authors: string): str
 export class StatisticsReader {
   readonly books: readonly KoreaderBook[];
   private readonly db: BetterSqlite3.Database;
-  private visit: (idBook: number, page: number, start: number, duration: number) => boolean = () => false;
+  private visit: (idBook: number, page: unknown, start: unknown, duration: unknown) => boolean = () => false;
+  /** The last scan's rows that could not be loaded: the first few in full, and how many in all. */
+  readonly skipped: { count: number; readonly first: SkippedRow[] } = { count: 0, first: [] };
 
   constructor(readonly input: KoreaderInput) {
     this.db = openStatisticsFile(input.path);
@@ -55,7 +60,7 @@ export class StatisticsReader {
     // Called by SQLite for each row of the scan, in index order: no row objects, so a million
     // rows cost a fifth of what iterating them would (see bench/etl.bench.mjs).
     this.db.function(VISIT, { varargs: false, deterministic: false, directOnly: true }, (idBook, page, start, duration) =>
-      this.visit(idBook as number, page as number, start as number, duration as number) ? 1 : 0,
+      this.visit(idBook as number, page, start, duration) ? 1 : 0,
     );
   }
 
@@ -102,7 +107,12 @@ export class StatisticsReader {
     const keyOf = new Map<number, string>();
     for (const b of this.books) for (const id of b.ids) keyOf.set(id, b.key);
     const stats = new Map<string, BookStats>();
-    const rows = this.db.prepare("SELECT id_book, count(*) AS n, max(start_time) AS m FROM page_stat_data GROUP BY id_book").raw().all() as [number, number, number][];
+    // The latest start among the rows a scan can load (scan's maxStart): a row with a start no
+    // column can hold would otherwise be stored as the book's latest.
+    const rows = this.db
+      .prepare(`SELECT id_book, count(*) AS n, coalesce(max(CASE WHEN ${START_TIME_CHECK} THEN start_time END), 0) AS m FROM page_stat_data GROUP BY id_book`)
+      .raw()
+      .all() as [number, number, number][];
     for (const [id, n, m] of rows) {
       const key = keyOf.get(id);
       if (key === undefined) continue; // rows of a deleted book: KOReader ignores them too
@@ -110,6 +120,27 @@ export class StatisticsReader {
       stats.set(key, prior ? { rows: prior.rows + n, maxStart: Math.max(prior.maxStart, m) } : { rows: n, maxStart: m });
     }
     return stats;
+  }
+
+  /**
+   * Per book, KOReader's "pages read": distinct page numbers with reading time (rows without any
+   * are skipped, as the sessions skip them), and the book's page count. Answered from the
+   * (id_book, page, start_time) index; books with several ids count a page once.
+   */
+  distinctPages(keys?: ReadonlySet<string>): Map<string, { pages: number; total: number | null }> {
+    const books = this.books.filter((b) => !keys || keys.has(b.key));
+    const out = new Map<string, { pages: number; total: number | null }>();
+    const perId = this.db.prepare("SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book = ? AND duration > 0").pluck();
+    const total = this.db.prepare("SELECT max(pages) FROM book WHERE id = ?").pluck();
+    for (const b of books) {
+      const pages =
+        b.ids.length === 1
+          ? (perId.get(b.ids[0]) as number)
+          : (this.db.prepare(`SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book IN (${b.ids.map(() => "?").join(",")}) AND duration > 0`).pluck().get(...b.ids) as number);
+      const totals = b.ids.map((id) => total.get(id) as number | null).filter((t): t is number => typeof t === "number" && t > 0);
+      out.set(b.key, { pages, total: totals.length ? Math.max(...totals) : null });
+    }
+    return out;
   }
 
   /** How many of a book's rows start at or before `time`: equal to last run's count means rows were only appended. */
@@ -131,7 +162,9 @@ export class StatisticsReader {
   async scan(plan: ScanPlan, gapSeconds: number, out: SessionConsumer): Promise<Map<string, ScanResult>> {
     const results = new Map<string, ScanResult>();
     if (plan.size === 0) return results;
-    type Target = { since: number; book: BookSessions; result: ScanResult };
+    type Target = { since: number; title: string; book: BookSessions; result: ScanResult };
+    this.skipped.count = 0;
+    this.skipped.first.length = 0;
     const targets: Target[] = [];
     const byId: (Target | undefined)[] = [];
     for (const b of this.books) {
@@ -141,6 +174,7 @@ export class StatisticsReader {
       results.set(b.key, result);
       const target: Target = {
         since,
+        title: b.title || b.key,
         result,
         book: new BookSessions(gapSeconds, (session) => {
           out.add(b.key, session);
@@ -153,11 +187,16 @@ export class StatisticsReader {
     // The scan pauses (the row passes the WHERE) whenever `out` is full, and goes on once it drained.
     this.visit = (idBook, page, start, duration) => {
       const t = byId[idBook];
-      if (t !== undefined && start >= t.since) {
-        t.result.rows++;
-        if (start > t.result.maxStart) t.result.maxStart = start;
-        t.book.add(page, start, duration);
-      }
+      if (t === undefined) return out.full;
+      const loadable = isLoadableStart(start);
+      // SQLite orders text after every number: such a row reaches every scan, wherever it starts.
+      if (loadable && start < t.since) return out.full;
+      // Every row counts as seen (the incremental bookkeeping counts them all); a loadable start is a candidate latest start.
+      t.result.rows++;
+      if (loadable && start > t.result.maxStart) t.result.maxStart = start;
+      const problem = pageRowProblem(start, duration);
+      if (problem === undefined) t.book.add(page as number, start as number, duration as number);
+      else if (++this.skipped.count <= MAX_SKIPPED_SHOWN) this.skipped.first.push({ title: t.title, page, problem });
       return out.full;
     };
     const lowest = Math.min(...targets.map((t) => t.since));

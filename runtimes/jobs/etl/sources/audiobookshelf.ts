@@ -8,6 +8,9 @@ export interface AbsSession {
   readonly startMs: number;
   readonly endMs: number;
   readonly duration: number;
+  /** The item's playback length and where this session left off (seconds), when Audiobookshelf says. */
+  readonly itemDuration: number | null;
+  readonly position: number | null;
 }
 
 export interface AbsExtract {
@@ -26,6 +29,9 @@ interface RawSession {
   displayAuthor?: string;
   mediaMetadata?: { title?: string; authorName?: string; authors?: { name?: string }[]; isbn?: string | null; asin?: string | null } | null;
   timeListening?: number;
+  /** The item's playback length, and the position the session reached. */
+  duration?: number | null;
+  currentTime?: number | null;
   startedAt: number;
   updatedAt: number;
 }
@@ -65,7 +71,16 @@ export async function fetchAudiobookshelf(
     if (s.mediaType !== "book" || !s.libraryItemId) continue;
     const duration = Math.round(s.timeListening ?? 0);
     if (duration <= 0) continue;
-    sessions.push({ id: s.id, itemId: s.libraryItemId, startMs: s.startedAt, endMs: Math.max(s.startedAt, s.updatedAt), duration });
+    const seconds = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.round(v) : null);
+    sessions.push({
+      id: s.id,
+      itemId: s.libraryItemId,
+      startMs: s.startedAt,
+      endMs: Math.max(s.startedAt, s.updatedAt),
+      duration,
+      itemDuration: seconds(s.duration),
+      position: seconds(s.currentTime),
+    });
     const prior = latest.get(s.libraryItemId);
     if (!prior || s.updatedAt > prior.updatedAt || (s.updatedAt === prior.updatedAt && s.id < prior.id)) latest.set(s.libraryItemId, s);
   }
