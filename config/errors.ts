@@ -70,13 +70,18 @@ export interface FailureOptions {
   readonly prefix?: string;
   /** Where the report goes (default stderr), one call per message. */
   readonly print?: (text: string) => void;
+  /** Take the credentials out of every URL in a user error's message too (a bug's always are). */
+  readonly redact?: boolean;
 }
 
 /** The one failure printer: reports an error and returns its exit code from the table. */
 export function failure(error: unknown, options: FailureOptions = {}): ExitCode {
   const prefix = options.prefix ?? "shelfstack";
-  // Whatever an error says (a connection string, a URL with a token), no credential is printed.
-  const print = (text: string) => (options.print ?? ((line: string) => console.error(line)))(redactSecrets(text));
+  const out = options.print ?? ((text: string) => console.error(text));
+  // A bug's report can hold anything (a connection string, a URL with a token): never a
+  // credential. A user error's text is written where it is raised; a command whose errors quote
+  // what a tool or server said asks for the same redaction.
+  const print = (text: string, always = false) => out(always || options.redact ? redactSecrets(text) : text);
   if (isUserError(error)) {
     if (error.file && error.problems.length > 0) {
       print(`${error.file} has ${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}:`);
@@ -89,7 +94,7 @@ export function failure(error: unknown, options: FailureOptions = {}): ExitCode 
     print(`${prefix}: ${denied}`);
     return EXIT.invalid;
   }
-  print(`${prefix}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  print(`${prefix}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, true);
   return EXIT.internal;
 }
 

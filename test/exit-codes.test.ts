@@ -127,6 +127,16 @@ describe("failure(): the one failure printer", () => {
     expect(r.text).toMatch(/^shelfstack: \/srv\/shelfstack\/books is not yours to write/);
   });
 
+  test("no credential in a URL is printed: always in a bug's report, in a user error's when the command asks", () => {
+    const leaked = "connect to postgres://etl:hunter2@db.local/warehouse failed";
+    expect(printed(new Error(leaked)).text).not.toContain("hunter2");
+    const lines: string[] = [];
+    failure(new UserError(leaked), { redact: true, print: (text) => lines.push(text) });
+    expect(lines.join("\n")).toBe("shelfstack: connect to postgres://***@db.local/warehouse failed");
+    // A fix that shows the shape of a URL is left as written.
+    expect(printed(new UserError("write ssh://user@host")).text).toBe("shelfstack: write ssh://user@host");
+  });
+
   test("anything else is a bug: exit 2 with the stack trace", () => {
     const r = printed(new TypeError("x is undefined"), "shelfstack etl");
     expect(r.code).toBe(EXIT.internal);

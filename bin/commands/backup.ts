@@ -25,7 +25,7 @@ const backup: Command = async (args) => {
     }
     return EXIT.ok;
   } catch (error) {
-    return failure(error, { prefix: "shelfstack backup" });
+    return failure(error, { prefix: "shelfstack backup", redact: true });
   }
 };
 export default backup;

@@ -43,7 +43,7 @@ const command: Command = async (args) => {
     log(report.changes.length ? `done: ${report.changes.length} change(s)` : "nothing to do: Audiobookshelf is as stack.yaml declares");
     return EXIT.ok;
   } catch (error) {
-    return failure(error, { prefix: "shelfstack bootstrap" });
+    return failure(error, { prefix: "shelfstack bootstrap", redact: true });
   }
 };
 export default command;

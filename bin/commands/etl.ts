@@ -77,7 +77,7 @@ const etl: Command = async (args) => {
   } catch (error) {
     // A flag, a statistics file, the database's address or an edited migration: each is raised
     // as a user error where it is found; anything else is a bug.
-    return failure(error, { prefix: "shelfstack etl" });
+    return failure(error, { prefix: "shelfstack etl", redact: true });
   }
 };
 export default etl;
