@@ -266,11 +266,16 @@ export function envExample(config: StackConfig, keyFile: string | undefined): st
 
 const GITIGNORE = [
   "# shelfstack: outputs, Terraform state, secrets and local databases stay out of the repository",
-  "cdktf.out/",
+  // cdktf.out is a link to the current output, a hidden versioned sibling beside it.
+  "cdktf.out",
+  ".cdktf.out.shelfstack-*",
   "*.tfstate",
   "*.tfstate.*",
   ".terraform/",
   ".env",
+  // What `bootstrap --keys-dir ./keys` writes, and a try-out run's embedded warehouse.
+  "keys/",
+  "shelfstack-etl/",
   "*.key",
   "*-key.pem",
   "key.pem",

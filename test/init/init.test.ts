@@ -252,9 +252,13 @@ describe("shelfstack syncthing identity, for an existing stack", () => {
         return false;
       }
     };
-    for (const p of ["cdktf.out/stacks/shelfstack/cdk.tf.json", "terraform.shelfstack.tfstate", "terraform.shelfstack.tfstate.backup", ".env", "key.pem", "statistics.sqlite3", "statistics.sqlite3-wal"]) {
+    for (const p of ["cdktf.out", ".cdktf.out.shelfstack-123-ab12/stacks/shelfstack/cdk.tf.json", "keys/etl/api-key", "shelfstack-etl/PG_VERSION", "terraform.shelfstack.tfstate", "terraform.shelfstack.tfstate.backup", ".env", "key.pem", "statistics.sqlite3", "statistics.sqlite3-wal"]) {
       expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: true });
     }
     for (const p of ["stack.yaml", ".env.example", "syncthing-server-cert.pem", "stack.schema.json"]) expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: false });
+    // And for real: after a synth, git sees only what init wrote.
+    expect(shelfstack(["synth"], { cwd: g.repo, env: g.env }).status).toBe(0);
+    const untracked = execFileSync("git", ["-C", g.repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+    expect(untracked.split("\n").filter(Boolean).sort()).toEqual(["?? .env.example", "?? .gitignore", "?? stack.schema.json", "?? stack.yaml", "?? syncthing-server-cert.pem"]);
   });
 });

@@ -1,12 +1,12 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { spawnSync } from "node:child_process";
-import { CLI, tmp } from "../helpers/cli";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { CLI, EXAMPLE, ROOT, tmp } from "../helpers/cli";
 import { koreaderFixture } from "../etl/helpers/suite";
 
 /** The CLI with only PATH and HOME from the developer's shell: each test says which secrets it sets. */
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: tmp(), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: "utf8" });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmp()) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -87,5 +87,22 @@ describe("a folder the user may not write", () => {
     expect(r.stderr).not.toContain("internal error");
     expect(r.stderr).toContain(`${join(locked, "repo")} is not yours to write (permission denied)`);
     expect(r.status).toBe(1);
+  });
+});
+
+describe("the repository's .gitignore", () => {
+  test("keeps synth's output, Terraform state, keys and the try-out warehouse out, and stack.yaml in", () => {
+    const repo = tmp();
+    execFileSync("git", ["init", "-q", repo]);
+    copyFileSync(join(ROOT, ".gitignore"), join(repo, ".gitignore"));
+    copyFileSync(EXAMPLE, join(repo, "stack.yaml"));
+    expect(run(["synth"], {}, repo).status).toBe(0);
+    // What a deploy, `bootstrap --keys-dir ./keys` and a try-out `etl` leave beside it.
+    for (const f of ["terraform.shelfstack.tfstate", "terraform.shelfstack.tfstate.backup", "keys/etl/api-key", "shelfstack-etl/PG_VERSION", ".env"]) {
+      mkdirSync(dirname(join(repo, f)), { recursive: true });
+      writeFileSync(join(repo, f), "secret");
+    }
+    const status = execFileSync("git", ["-C", repo, "status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+    expect(status.split("\n").filter(Boolean).sort()).toEqual(["?? .gitignore", "?? stack.yaml"]);
   });
 });
