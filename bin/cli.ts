@@ -23,12 +23,18 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: s
   }
 }
 
-/** The bundled example, found beside the CLI bundle (dist/) or the sources. */
+/**
+ * The bundled example, found beside the CLI bundle (dist/) or the sources; undefined where the
+ * CLI runs without it (the jobs image holds dist/ only).
+ */
+export function findExample(): string | undefined {
+  return [join(__dirname, "..", "examples", "stack.yaml"), join(__dirname, "..", "..", "examples", "stack.yaml")].find((candidate) => existsSync(candidate));
+}
+
 export function examplePath(): string {
-  for (const candidate of [join(__dirname, "..", "examples", "stack.yaml"), join(__dirname, "..", "..", "examples", "stack.yaml")]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error("the bundled examples/stack.yaml is missing");
+  const example = findExample();
+  if (!example) throw new UsageError("no ./stack.yaml here and no bundled example — pass -c <stack.yaml>");
+  return example;
 }
 
 /**

@@ -8,8 +8,10 @@ import { AbsKeyEntrypoint } from "./setup/abs-key";
 
 export interface AbsOpdsProps {
   /**
-   * Audiobookshelf's tailnet HTTPS address. abs-opds writes download links as `${ABS_URL}/api/…`,
-   * so it must be an address the reader's device can open.
+   * Audiobookshelf's address inside the shared network namespace (http://127.0.0.1:80): abs-opds
+   * calls it for everything, and MagicDNS names do not resolve there. With USE_PROXY the feed's
+   * cover and download links go through abs-opds's own /opds/proxy/…, so they stay on the
+   * address the reader opened.
    */
   readonly absUrl: string;
   /** The OPDS login readers type into Readest (not an Audiobookshelf user). */
@@ -40,7 +42,7 @@ export class AbsOpds extends Construct {
     this.container = new Container(this, "Container", {
       name: "abs-opds",
       image: imageFor(this, "absOpds"),
-      environment: { ABS_URL: props.absUrl, PORT: String(PORTS.opds), OPDS_USER: props.user, ...environment },
+      environment: { ABS_URL: props.absUrl, USE_PROXY: "true", PORT: String(PORTS.opds), OPDS_USER: props.user, ...environment },
       secrets: { OPDS_PASSWORD: props.password },
       volumes,
       ...wrapper,

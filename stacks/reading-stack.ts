@@ -43,7 +43,6 @@ export class ReadingStack extends TerraformStack {
     // The tailnet policy (its tests run here, offline), the server's auth key, MagicDNS, serve.json.
     const tailnet = new Tailnet(this, "Tailnet", {
       ...policyPropsFromConfig(config),
-      serverFqdn: config.serverFqdn,
       opds: config.opds.enabled,
       staticDirs: report ? [{ mount: report.mount, path: report.sidecarDir }] : undefined,
       magicDns: config.tailnet.magicDns,
@@ -74,7 +73,7 @@ export class ReadingStack extends TerraformStack {
 
     if (config.opds.enabled) {
       new AbsOpds(this, "AbsOpds", {
-        absUrl: config.serverUrl,
+        absUrl: abs.localUrl,
         user: config.opds.user,
         password: config.opds.password,
         absApiKey: absKeyHandoff(config, "abs-opds"),

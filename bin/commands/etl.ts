@@ -1,4 +1,4 @@
-import { EXIT, examplePath, failure, parse, stackFile, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { reportDir } from "../../config/report";
 import { failedSources, formatReport, resolveEtl, runEtl } from "../../runtimes/jobs/etl";
@@ -50,7 +50,7 @@ const etl: Command = async (args) => {
       database: values.database,
       full: values.full,
       prune: values.prune,
-      exampleConfig: file === examplePath(),
+      exampleConfig: file === findExample(),
     });
     const db = await openDatabase(options.database);
     let failed: string[];

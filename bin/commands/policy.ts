@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { EXIT, examplePath, loadFromArgs, parse, stackFile, UsageError, type Command, type ExitCode } from "../cli";
+import { EXIT, findExample, loadFromArgs, parse, stackFile, UsageError, type Command, type ExitCode } from "../cli";
 import { locateProblems, StackError } from "../../config/load";
 import { evaluatePolicy, type Evaluation } from "../../constructs/tailscale/policy/evaluate";
 import { commentNote, generatePolicy, policyPropsFromConfig, type GeneratedPolicy } from "../../constructs/tailscale/policy/generate";
@@ -82,7 +82,8 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
   if (extra.length) throw new UsageError(`one policy file, got ${[file, ...extra].join(" ")}`);
   const text = readText(file);
   const stack = stackFile(config, true);
-  const bundled = resolve(stack) === resolve(examplePath());
+  const example = findExample();
+  const bundled = example !== undefined && resolve(stack) === resolve(example);
   // Without a stack.yaml of its own the user's will sit in the working directory.
   const relativeName = relative(bundled ? process.cwd() : dirname(resolve(stack)), resolve(file)) || file;
   const name = relativeName.startsWith(".") || relativeName.startsWith("/") ? relativeName : `./${relativeName}`;

@@ -1,4 +1,4 @@
-import { EXIT, examplePath, failure, parse, stackFile, UsageError, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, UsageError, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { databaseTarget } from "../../runtimes/jobs/etl/options";
 import { openDatabase } from "../../runtimes/jobs/etl/db/open";
@@ -26,7 +26,7 @@ const report: Command = async (args) => {
   const config = loadStack(file);
   const dir = values.out ?? "shelfstack-report";
   try {
-    const db = await openDatabase(databaseTarget(config, { database: values.database, exampleConfig: file === examplePath() }, process.env));
+    const db = await openDatabase(databaseTarget(config, { database: values.database, exampleConfig: file === findExample() }, process.env));
     try {
       const r = await generateReport(db, dir, config.server.timezone);
       console.log(reportLine(dir, r));

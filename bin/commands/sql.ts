@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { EXIT, examplePath, failure, parse, stackFile, UsageError, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, UsageError, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { databaseTarget } from "../../runtimes/jobs/etl/options";
 import { openDatabase } from "../../runtimes/jobs/etl/db/open";
@@ -22,7 +22,7 @@ const sql: Command = async (args) => {
   if (positionals.length !== 1) throw new UsageError(`give one query, in quotes\n\n${HELP}`);
   const file = stackFile(values.config, true);
   const config = loadStack(file);
-  const target = databaseTarget(config, { database: values.database, exampleConfig: file === examplePath() }, process.env);
+  const target = databaseTarget(config, { database: values.database, exampleConfig: file === findExample() }, process.env);
   // Opening a directory that is not there would create an empty warehouse: say what to run instead.
   if (target.kind === "pglite" && !existsSync(target.dir)) {
     throw new UsageError(`no embedded warehouse at ${target.dir} yet — \`shelfstack etl\` creates it (or pass --database)`);

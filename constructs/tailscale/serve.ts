@@ -3,8 +3,9 @@
  * JSON form of tailscaled's ipn.ServeConfig (tailscale/tailscale ipn/serve.go): `TCP` maps a
  * port to a handler, `Web` maps "<name>:<port>" to HTTP handlers by mount point. Checked against
  * that source:
- * - containerboot replaces the literal ${TS_CERT_DOMAIN}; we write the MagicDNS name instead,
- *   because Terraform would read "${…}" in the uploaded file as its own interpolation.
+ * - The Web key is containerboot's literal ${TS_CERT_DOMAIN}, which it replaces with the name the
+ *   node actually joined as (a second server joins as shelf-1, not shelf). The Terraform upload
+ *   escapes it (terraformLiteral), so the uploaded file is this one byte for byte.
  * - A Proxy handler gets the request with its mount point trimmed (ipnlocal serveWebHandler,
  *   tailscale#6571), so /opds proxies to http://127.0.0.1:3010/opds to keep abs-opds' paths.
  * Syncthing's sync port has no entry: with kernel networking the tailnet address reaches it
@@ -22,9 +23,10 @@ export interface ServeRoute {
   readonly path?: string;
 }
 
+/** Replaced by the sidecar's containerboot with the node's MagicDNS name (its certificate's name). */
+export const CERT_DOMAIN_PLACEHOLDER = "${TS_CERT_DOMAIN}";
+
 export interface ServeConfigProps {
-  /** The server's MagicDNS name, e.g. shelf.tail1234.ts.net (its certificate's name). */
-  readonly fqdn: string;
   /** @default - 443 */
   readonly httpsPort?: number;
   readonly routes: readonly ServeRoute[];
@@ -51,7 +53,7 @@ export function renderServeConfig(props: ServeConfigProps): string {
   );
   const config = {
     TCP: Object.fromEntries(Object.entries(tcp).sort(([a], [b]) => Number(a) - Number(b))),
-    Web: { [`${props.fqdn}:${port}`]: { Handlers: handlers } },
+    Web: { [`${CERT_DOMAIN_PLACEHOLDER}:${port}`]: { Handlers: handlers } },
   };
   return JSON.stringify(config, null, 2) + "\n";
 }

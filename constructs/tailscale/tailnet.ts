@@ -15,8 +15,6 @@ import { policyProblems } from "./policy-errors";
 import { renderServeConfig } from "./serve";
 
 export interface TailnetProps extends TailnetPolicyProps {
-  /** The server's MagicDNS name, <hostname>.<tailnet>: its HTTPS name in serve.json. */
-  readonly serverFqdn: string;
   /** Serve the OPDS feed at /opds. @default - true */
   readonly opds?: boolean;
   /** A directory (in the sidecar) to serve as static files, and where. @default - none */
@@ -97,7 +95,6 @@ export class Tailnet extends Construct {
     this.serveConfig = new RenderedFile(this, "ServeConfig", {
       path: "tailscale/serve.json",
       content: renderServeConfig({
-        fqdn: props.serverFqdn,
         httpsPort: PORTS.https,
         routes: [
           { mount: "/", proxy: `http://127.0.0.1:${PORTS.audiobookshelf}` },

@@ -21,7 +21,7 @@ export interface RunResult {
   readonly ok: boolean;
   readonly exitCode: number | null;
   readonly durationMs: number;
-  /** Why it failed, in one line (the job's last line of error output, or the signal). */
+  /** Why it failed, in one line (the job's last error line that is not a stack frame, or the signal). */
   readonly reason?: string;
 }
 
@@ -58,7 +58,7 @@ export function startRun(job: string, args: readonly string[], spec: JobSpec, op
           // A job's line lands in the container log and in status.json: never with a credential.
           const line = redactSecrets(raw);
           if (line.trim() === "") return;
-          if (isErr) lastError = line.trim();
+          if (isErr && !isTraceLine(line)) lastError = line.trim();
           else lastOutput = line.trim();
           log(`${job} | ${line}`);
         })
@@ -105,16 +105,29 @@ export function startRun(job: string, args: readonly string[], spec: JobSpec, op
           : stoppedWhy
             ? `stopped: ${stoppedWhy}`
             : `${code === null ? `killed by ${signal}` : `exit ${code}`}${lastError ?? lastOutput ? `: ${lastError ?? lastOutput}` : ""}`;
-      updateStatus(statusDir, job, {
-        running: false,
-        lastEnd: ended.toISOString(),
-        lastOutcome: ok ? "ok" : "failed",
-        lastDurationSeconds: Math.round(ms / 100) / 10,
-        ...(ok ? { lastSuccess: ended.toISOString() } : { lastError: { at: ended.toISOString(), message: reason! } }),
-      });
+      try {
+        updateStatus(statusDir, job, {
+          running: false,
+          lastEnd: ended.toISOString(),
+          lastOutcome: ok ? "ok" : "failed",
+          lastDurationSeconds: Math.round(ms / 100) / 10,
+          ...(ok ? { lastSuccess: ended.toISOString() } : { lastError: { at: ended.toISOString(), message: reason! } }),
+        });
+      } catch (error) {
+        // The run's result still resolves, so the scheduler can stop and exit.
+        log(`${job}: could not write its status: ${(error as Error).message}`);
+      }
       log(ok ? `${job}: ok in ${duration(ms)}` : `${job}: FAILED in ${duration(ms)} — ${reason}`);
       resolveResult({ job, ok, exitCode: code, durationMs: ms, reason });
     });
   });
   return { result, stop };
+}
+
+/**
+ * A stack frame ("    at main (…)") or Node's closing "Node.js v20…" line: never the reason a
+ * person can act on, which is the message line printed before them.
+ */
+function isTraceLine(line: string): boolean {
+  return /^\s+at\s/.test(line) || /^Node\.js v\d+/.test(line.trim());
 }

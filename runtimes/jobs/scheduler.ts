@@ -19,6 +19,12 @@ export interface SchedulerOptions {
   readonly seconds?: boolean;
   /** Between SIGTERM and SIGKILL when a run is stopped. @default 10000 */
   readonly graceMs?: number;
+  /**
+   * A due line could not be started for a reason no later line would escape (e.g. the status
+   * directory is not writable): the schedule is already stopped when this is called.
+   * @default - log it
+   */
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 export class UnknownJobError extends UserError {}
@@ -43,8 +49,20 @@ export class Scheduler {
     }
   }
 
-  /** Starts the schedule and the start-up jobs. */
+  /**
+   * Starts the schedule and the start-up jobs. If that throws, nothing stays armed: a scheduler
+   * that cannot record its runs must exit, not idle with live timers.
+   */
   start(): void {
+    try {
+      this.arm();
+    } catch (error) {
+      this.disarm();
+      throw error;
+    }
+  }
+
+  private arm(): void {
     const { crontab, log, statusDir } = this.options;
     // A status left "running" by a container that was stopped mid-run is an interrupted run.
     for (const job of new Set(crontab.entries.map((e) => e.job))) {
@@ -57,12 +75,27 @@ export class Scheduler {
       const cron = new Cron(
         entry.schedule,
         { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", catch: true },
-        () => void this.trigger(entry),
+        () => this.triggerScheduled(entry),
       );
       this.crons.push(cron);
     }
     log(`scheduler: ${this.crons.length} scheduled job line(s)${crontab.timezone ? ` in ${crontab.timezone}` : ""}`);
     for (const entry of crontab.entries.filter((e) => e.schedule === "@reboot")) void this.trigger(entry);
+  }
+
+  private triggerScheduled(entry: CrontabEntry): void {
+    try {
+      void this.trigger(entry);
+    } catch (error) {
+      this.disarm();
+      if (this.options.onInternalError) this.options.onInternalError(error);
+      else this.options.log(`scheduler: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private disarm(): void {
+    this.stopping = true;
+    for (const cron of this.crons) cron.stop();
   }
 
   /** Starts the entry's job unless that job is already running (then logs the skip and returns undefined). */
@@ -102,8 +135,7 @@ export class Scheduler {
    * SIGKILL after the grace period) — every job is safe to interrupt; with `drain` they finish.
    */
   async stop(why = "the scheduler is stopping", options: { drain?: boolean } = {}): Promise<void> {
-    this.stopping = true;
-    for (const cron of this.crons) cron.stop();
+    this.disarm();
     const runs = [...this.running.values()];
     if (!options.drain) for (const run of runs) run.stop(why);
     await Promise.all(runs.map((r) => r.result));

@@ -20,6 +20,8 @@ export interface ServiceOptions {
   /** @default - defaultStatusDir(config) */
   readonly statusDir?: string;
   readonly log: Log;
+  /** @see SchedulerOptions.onInternalError */
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createService(options: ServiceOptions): { config: StackConfig; c
     statusDir: options.statusDir ?? defaultStatusDir(config),
     cwd: dirname(resolve(options.configPath)),
     log: options.log,
+    onInternalError: options.onInternalError,
   });
   return { config, crontab, scheduler };
 }

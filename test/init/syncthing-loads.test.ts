@@ -1,16 +1,16 @@
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { shelfstack, tmp } from "../helpers/cli";
-import { describeWithTool } from "../helpers/tools";
+import { describeWhen } from "../helpers/tools";
 import { deviceFacts, folderFacts, loadInSyncthing, type Loaded } from "../syncthing/load-config";
-import { generate, Sandbox, sandboxProblem } from "../syncthing/syncthing-process";
+import { generate, Sandbox, syncthingProblem } from "../syncthing/syncthing-process";
 
 /**
  * From an empty directory: `shelfstack init` with flags, then `shelfstack synth`. Real Syncthing
  * then starts with the key pair init made (placed in its home as the server's start script does)
  * and reports the ID init printed, and the reader's config.xml loads with the server in it.
  */
-describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 1.19.2)", "init + synth: real Syncthing runs the identity init made", () => {
+describeWhen(syncthingProblem(), "init + synth: real Syncthing runs the identity init made", () => {
   const sandboxes: Sandbox[] = [];
   let serverId: string;
   let readerId: string;
@@ -20,8 +20,6 @@ describeWithTool("syncthing", "apt-get install syncthing (Debian bookworm ships 
   let certificateAfter: string;
 
   beforeAll(async () => {
-    const problem = sandboxProblem();
-    if (problem) throw new Error(problem);
     const readerBox = new Sandbox();
     const serverBox = new Sandbox();
     sandboxes.push(readerBox, serverBox);

@@ -73,6 +73,25 @@ describeWithTool("git", "apt-get install git", "the jobs runtime end to end (bui
     expect(log).toMatch(/scheduler: SIGTERM, stopping\n/);
   });
 
+  test("the container entry exits 2 on an internal error instead of hanging with its timers armed", async () => {
+    const { out, data } = deployed();
+    // The status directory cannot be made (a file is in its place): fails even for root.
+    mkdirSync(join(data, "appdata/jobs"), { recursive: true });
+    writeFileSync(join(data, "appdata/jobs/status"), "not a directory\n");
+    const child = spawn(process.execPath, [JOBS_BUNDLE], {
+      env: { ...process.env, SHELFSTACK_CONFIG: join(out, "jobs/stack.yaml"), SHELFSTACK_CRONTAB: join(out, "cron/crontab") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout.on("data", (d) => (log += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const hung = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const code = await exited;
+    clearTimeout(hung);
+    expect(log).toMatch(/scheduler: internal error: /);
+    expect(code).toBe(2);
+  });
+
   test("the container entry refuses a crontab it cannot run: exit 1, the line and the fix", () => {
     const { root, out } = deployed();
     const crontab = join(root, "crontab");

@@ -11,6 +11,8 @@ const SCRIPTS: Record<string, string> = {
   ok: `require("fs").appendFileSync(process.env.OUT + "/ok.log", "ran\\n")`,
   boot: `require("fs").appendFileSync(process.env.OUT + "/boot.log", "ran\\n")`,
   fail: `console.log("checking"); console.error("the disk is on fire"); process.exit(3)`,
+  // As the CLI reports a bug: the message, then the stack, then Node's version line.
+  trace: `console.error("shelfstack: internal error: Error: the snapshot repository is locked\\n    at main (/app/dist/shelfstack.js:4:73)\\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\\n\\nNode.js v20.20.2"); process.exit(2)`,
   // Runs 2.5 s, logging its start and end: overlapping runs would show two starts in a row.
   slow: `const fs = require("fs"); fs.appendFileSync(process.env.OUT + "/slow.log", "start\\n"); setTimeout(() => fs.appendFileSync(process.env.OUT + "/slow.log", "end\\n"), 2500)`,
   // Starts a grandchild that would outlive it, and waits.
@@ -79,6 +81,13 @@ describe("the jobs scheduler (real child processes, every-second schedules)", ()
     expect(lines.filter((l) => /^ok: ok in \d+\.\d s$/.test(l)).length).toBeGreaterThanOrEqual(2);
   });
 
+  test("a failed job's status keeps the error's message, not a line of its stack trace", async () => {
+    const { s, status } = scheduler("@reboot shelfstack trace");
+    const result = await s.trigger({ job: "trace", args: [] })!;
+    expect(result.reason).toBe("exit 2: shelfstack: internal error: Error: the snapshot repository is locked");
+    expect(status("trace").lastError?.message).toBe("exit 2: shelfstack: internal error: Error: the snapshot repository is locked");
+  });
+
   test("stopping the scheduler stops a running job and everything it started", async () => {
     const { s, out, status } = scheduler("@reboot shelfstack tree");
     s.start();
@@ -106,7 +115,7 @@ describe("the jobs scheduler (real child processes, every-second schedules)", ()
 
   test("a crontab line naming an unknown job stops the scheduler before anything runs", () => {
     expect(() => scheduler("* * * * * * shelfstack ok\n* * * * * * shelfstack nightly-magic")).toThrow(UnknownJobError);
-    expect(() => scheduler("* * * * * * shelfstack nightly-magic")).toThrow(/crontab line 1: unknown job "nightly-magic" — known jobs: boot, fail, ok, slow, tree/);
+    expect(() => scheduler("* * * * * * shelfstack nightly-magic")).toThrow(/crontab line 1: unknown job "nightly-magic" — known jobs: boot, fail, ok, slow, trace, tree/);
     expect(() => scheduler("* * * * * * shelfstack constructor")).toThrow(UnknownJobError);
   });
 

@@ -22,7 +22,7 @@ describe("synth: the reading report on the tailnet", () => {
 
   test("serve.json serves the report folder at /report/ with a static Path handler, beside the proxies", () => {
     const serve = JSON.parse(files.get("tailscale/serve.json")!);
-    expect(serve.Web["shelf.tail1234.ts.net:443"].Handlers).toEqual({
+    expect(serve.Web["${TS_CERT_DOMAIN}:443"].Handlers).toEqual({
       "/": { Proxy: "http://127.0.0.1:80" },
       "/opds": { Proxy: "http://127.0.0.1:3010/opds" },
       "/report/": { Path: "/srv/shelfstack-report" },
@@ -50,7 +50,7 @@ describe("synth: the reading report on the tailnet", () => {
   });
 
   test("a route serves exactly one thing, and a Path is absolute", () => {
-    expect(() => renderServeConfig({ fqdn: "a.b.ts.net", routes: [{ mount: "/r/", path: "rel" }] })).toThrow(/must be an absolute path/);
-    expect(() => renderServeConfig({ fqdn: "a.b.ts.net", routes: [{ mount: "/r/", path: "/x", proxy: "http://127.0.0.1:1" }] })).toThrow(/exactly one of proxy and path/);
+    expect(() => renderServeConfig({ routes: [{ mount: "/r/", path: "rel" }] })).toThrow(/must be an absolute path/);
+    expect(() => renderServeConfig({ routes: [{ mount: "/r/", path: "/x", proxy: "http://127.0.0.1:1" }] })).toThrow(/exactly one of proxy and path/);
   });
 });

@@ -90,8 +90,12 @@ describe("Terraform: the containers", () => {
     expect((byName.get("audiobookshelf")!.healthcheck as { test: string[] }).test.join(" ")).toContain("/healthcheck");
   });
 
-  test("abs-opds links point at the tailnet HTTPS address", () => {
-    expect(byName.get("abs-opds")!.env).toContain("ABS_URL=https://shelf.tail1234.ts.net");
+  test("abs-opds reaches Audiobookshelf on the shared namespace's loopback and proxies covers and downloads itself", () => {
+    // MagicDNS names do not resolve inside the sidecar's namespace; USE_PROXY keeps the feed's links on abs-opds.
+    const env = byName.get("abs-opds")!.env as string[];
+    expect(env).toContain("ABS_URL=http://127.0.0.1:80");
+    expect(env).toContain("USE_PROXY=true");
+    expect(env.join("\n")).not.toContain("ts.net");
   });
 
   test("shelfbridge: config uploaded without tokens, tokens from sensitive variables", () => {

@@ -56,16 +56,17 @@ describe("Terraform: the tailnet", () => {
     const [keyName] = Object.keys(example.json.resource.tailscale_tailnet_key);
     expect(sidecar.env).toContain(`TS_AUTHKEY=\${tailscale_tailnet_key.${keyName}.key}`);
     expect(sidecar.env).toContain("TS_SERVE_CONFIG=/config/serve.json");
-    expect(sidecar.upload).toEqual([{ file: "/config/serve.json", content: example.file("tailscale/serve.json") }]);
+    // Escaped for Terraform's template syntax, so the file it uploads is serve.json byte for byte.
+    expect(sidecar.upload).toEqual([{ file: "/config/serve.json", content: example.file("tailscale/serve.json").replace(/\$\{/g, () => "$${") }]);
     expect(example.json.variable.TAILSCALE_AUTH_KEY).toBeUndefined();
     const compose = parse(example.file("docker-compose.yml")) as { services: Record<string, { environment: Record<string, string>; volumes: string[] }> };
     expect(compose.services.tailscale.environment.TS_AUTHKEY).toMatch(/^\$\{TAILSCALE_AUTH_KEY:\?.+\}$/);
     expect(compose.services.tailscale.volumes).toContain("./tailscale/serve.json:/config/serve.json:ro");
   });
 
-  test("serve.json sends HTTPS to Audiobookshelf and /opds to abs-opds, on the MagicDNS name (and serves the reading report)", () => {
+  test("serve.json sends HTTPS to Audiobookshelf and /opds to abs-opds, on the name the node joined as (and serves the reading report)", () => {
     const serve = JSON.parse(example.file("tailscale/serve.json"));
-    expect(serve.Web["shelf.tail1234.ts.net:443"].Handlers).toEqual({
+    expect(serve.Web["${TS_CERT_DOMAIN}:443"].Handlers).toEqual({
       "/": { Proxy: "http://127.0.0.1:80" },
       "/opds": { Proxy: "http://127.0.0.1:3010/opds" },
       "/report/": { Path: "/srv/shelfstack-report" },
