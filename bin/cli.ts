@@ -2,20 +2,20 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { loadStack } from "../config/load";
-import { UsageError } from "./errors";
+import { EXIT, UsageError, type ExitCode } from "./errors";
 import type { StackConfig } from "../config/resolve";
 
-/** A command takes its arguments and returns the exit code: 0 ok, 1 bad input, 2 internal error. */
-export type Command = (args: string[]) => Promise<number> | number;
+/** A command takes its arguments and returns its exit code, one of EXIT (bin/errors.ts). */
+export type Command = (args: string[]) => Promise<ExitCode> | ExitCode;
 
-export { EXIT, UsageError, failure } from "./errors";
+export { EXIT, UsageError, UserError, failure, isUserError, type ExitCode } from "./errors";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T, help: string) {
   try {
     const parsed = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
     if ((parsed.values as { help?: boolean }).help) {
       console.log(help);
-      process.exit(0);
+      process.exit(EXIT.ok);
     }
     return parsed;
   } catch (error) {

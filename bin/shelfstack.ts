@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { JOB_CATALOGUE } from "../config/jobs";
-import { failure } from "./errors";
+import { EXIT, exitCodesHelp, failure, type ExitCode } from "./errors";
 import { loadBundle } from "./load-bundle";
 import type { Command } from "./cli";
 
@@ -42,19 +42,21 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     "",
     "Run `shelfstack <command> --help` for a command's options.",
+    "",
+    exitCodesHelp(),
   ].join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
-    return name ? 0 : 1;
+    return name ? EXIT.ok : EXIT.invalid;
   }
   const entry = COMMANDS[name];
   if (!entry) {
     console.error(`shelfstack: unknown command "${name}"\n\n${usage()}`);
-    return 1;
+    return EXIT.invalid;
   }
   const command = (await entry.load()).default;
   return command(rest);

@@ -1,24 +1,19 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { isAlias, isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
-import { UsageError } from "./errors";
+import { isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { z } from "zod";
 import { stackSchema } from "./schema";
 import { resolve, type StackConfig } from "./resolve";
+import { UsageError, UserError, type Problem } from "./errors";
 
 /** One thing wrong with stack.yaml: where (YAML path and line) and what to do about it. */
-export interface Problem {
-  readonly path: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: string;
-}
+export type { Problem };
 
-export class StackError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly Problem[],
-  ) {
-    super(problems.map((p) => formatProblem(file, p)).join("\n"));
+/** stack.yaml (or a file it names) is wrong: every problem, each with its YAML path and line. */
+export class StackError extends UserError {
+  declare readonly file: string;
+  declare readonly problems: readonly Problem[];
+  constructor(file: string, problems: readonly Problem[]) {
+    super(problems.map((p) => formatProblem(file, p)).join("\n"), { file, problems });
     this.name = "StackError";
   }
 }

@@ -3,7 +3,8 @@
  * versioning and ignore patterns, resolved from stack.yaml. The server's and each reader's
  * config.xml (constructs/syncthing/) and each device's SETUP.md are rendered from this one model.
  *
- * A folder's mode comes from its direction, never from free text (DESIGN.md §4):
+ * A folder's mode comes from its direction, never from free text
+ * (README.md#syncthing-books-out-to-the-e-reader-reading-statistics-back):
  *   to-devices   → server sendonly,    device receiveonly   (the ebook library)
  *   from-devices → server receiveonly, device sendonly      (KOReader's settings / statistics)
  *   two-way      → sendreceive on both sides (refused for anything that can hold a live SQLite DB)

@@ -135,7 +135,7 @@ export class ReadingStack extends TerraformStack {
       });
     }
 
-    // A SETUP.md per device: what is left to tap, from stack.yaml (issue 9).
+    // A SETUP.md per device: what is left to tap, from stack.yaml (README.md#setupmd-for-each-device).
     new SetupPages(this, "Setup", config);
 
     // Last: it looks at every container above to find the host directories they need.

@@ -1,6 +1,5 @@
-import { EXIT, loadFromArgs, parse, type Command } from "../cli";
-import { BackupError, runBackup } from "../../runtimes/jobs/backup/backup";
-import { RcloneConfError } from "../../runtimes/jobs/backup/rclone-conf";
+import { EXIT, failure, loadFromArgs, parse, type Command } from "../cli";
+import { runBackup } from "../../runtimes/jobs/backup/backup";
 import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack backup [-c stack.yaml] [--rclone-config file]
@@ -26,9 +25,7 @@ const backup: Command = async (args) => {
     }
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof BackupError || error instanceof RcloneConfError)) throw error;
-    console.error(`shelfstack backup: ${redactSecrets(error.message)}`);
-    return EXIT.invalid;
+    return failure(error, { prefix: "shelfstack backup", redact: true });
   }
 };
 export default backup;

@@ -1,5 +1,5 @@
-import { EXIT, loadFromArgs, parse, type Command } from "../cli";
-import { BootstrapError, NotReachableError, runBootstrap } from "../../runtimes/jobs/bootstrap";
+import { EXIT, failure, loadFromArgs, parse, UsageError, type Command } from "../cli";
+import { runBootstrap } from "../../runtimes/jobs/bootstrap";
 import { redactSecrets } from "../../runtimes/redact";
 
 const HELP = `usage: shelfstack bootstrap [-c stack.yaml] [--url http://127.0.0.1:80] [--keys-dir dir] [--timeout seconds]
@@ -31,8 +31,7 @@ const command: Command = async (args) => {
   const config = loadFromArgs(values.config);
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
-    console.error(`shelfstack bootstrap: --timeout wants a number of seconds, got "${values.timeout}"`);
-    return EXIT.invalid;
+    return failure(new UsageError(`--timeout wants a number of seconds, got "${values.timeout}"`), { prefix: "shelfstack bootstrap" });
   }
   const log = (line: string) => console.error(`bootstrap: ${redactSecrets(line)}`);
   try {
@@ -44,11 +43,7 @@ const command: Command = async (args) => {
     log(report.changes.length ? `done: ${report.changes.length} change(s)` : "nothing to do: Audiobookshelf is as stack.yaml declares");
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof BootstrapError || error instanceof NotReachableError) {
-      console.error(`shelfstack bootstrap: ${redactSecrets(error.message)}`);
-      return EXIT.invalid;
-    }
-    throw error;
+    return failure(error, { prefix: "shelfstack bootstrap", redact: true });
   }
 };
 export default command;

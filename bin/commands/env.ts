@@ -1,4 +1,4 @@
-import { loadFromArgs, parse, EXIT, type Command } from "../cli";
+import { EXIT, failure, loadFromArgs, parse, UsageError, type Command } from "../cli";
 import { secretVariables } from "../../stacks/secret-variables";
 import { stackJsonSchema } from "./schema";
 
@@ -25,8 +25,7 @@ const env: Command = (args) => {
   );
   const paths = values.for ? [values.for] : ["terraform", "compose"];
   if (!paths.every((p) => p === "terraform" || p === "compose")) {
-    console.error(`shelfstack env: --for takes terraform or compose, not "${values.for}"`);
-    return EXIT.invalid;
+    return failure(new UsageError(`--for takes terraform or compose, not "${values.for}"`), { prefix: "shelfstack env" });
   }
   type Path = "terraform" | "compose";
   const variableOf = (path: Path, name: string) => (path === "terraform" ? `TF_VAR_${name}` : name);

@@ -1,8 +1,7 @@
-import { EXIT, findExample, parse, stackFile, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { reportDir } from "../../config/report";
-import { redactSecrets } from "../../runtimes/redact";
-import { EtlUsageError, failedSources, formatReport, resolveEtl, runEtl, StatisticsFileError } from "../../runtimes/jobs/etl";
+import { failedSources, formatReport, resolveEtl, runEtl } from "../../runtimes/jobs/etl";
 import { openDatabase } from "../../runtimes/jobs/etl/db/open";
 import { generateReport, ReportDirError, reportLine } from "../../runtimes/jobs/report";
 
@@ -76,21 +75,9 @@ const etl: Command = async (args) => {
     }
     return failed.length || reportFailed ? EXIT.invalid : EXIT.ok;
   } catch (error) {
-    if (error instanceof EtlUsageError || error instanceof StatisticsFileError || isDatabaseProblem(error)) {
-      console.error(`shelfstack etl: ${redactSecrets((error as Error).message)}`);
-      return EXIT.invalid;
-    }
-    throw error;
+    // A flag, a statistics file, the database's address or an edited migration: each is raised
+    // as a user error where it is found; anything else is a bug.
+    return failure(error, { prefix: "shelfstack etl", redact: true });
   }
 };
 export default etl;
-
-/** Connection refused, bad password, unknown database, an edited migration: the user fixes these. */
-export function isDatabaseProblem(error: unknown): boolean {
-  const e = error as { code?: string; syscall?: string; message?: string };
-  return (
-    e?.syscall === "connect" ||
-    ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EACCES", "28P01", "28000", "3D000"].includes(e?.code ?? "") ||
-    /changed after it was applied|in use by another shelfstack etl/.test(e?.message ?? "")
-  );
-}

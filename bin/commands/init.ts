@@ -12,7 +12,7 @@ import { serverSchema } from "../../config/schema/server";
 import { tailnetSchema } from "../../config/schema/tailnet";
 import { Secrets } from "../../constructs/secrets";
 import { buildApp } from "../../stacks/synth";
-import { parse, UsageError, type Command } from "../cli";
+import { EXIT, parse, UsageError, type Command } from "../cli";
 import type { StackConfig } from "../../config/resolve";
 import { CERTIFICATE_FILE, defaultKeyFile, generateIdentity, writeIdentityFiles, type Identity } from "../syncthing-identity";
 import { stackJsonSchema } from "./schema";
@@ -338,6 +338,6 @@ const init: Command = async (args) => {
     console.log(`its private key: ${answers.keyFile} (keep it, never commit it)`);
   }
   console.log(`next: shelfstack synth${positionals[0] ? ` -c ${join(positionals[0], "stack.yaml")}` : ""}   (then README, Deploying)`);
-  return 0;
+  return EXIT.ok;
 };
 export default init;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { findExample, loadFromArgs, parse, stackFile, UsageError, type Command } from "../cli";
+import { EXIT, findExample, loadFromArgs, parse, stackFile, UsageError, type Command, type ExitCode } from "../cli";
 import { locateProblems, StackError } from "../../config/load";
 import { evaluatePolicy, type Evaluation } from "../../constructs/tailscale/policy/evaluate";
 import { commentNote, generatePolicy, policyPropsFromConfig, type GeneratedPolicy } from "../../constructs/tailscale/policy/generate";
@@ -39,10 +39,10 @@ const policy: Command = (args) => {
   const report = formatEvaluation(evaluation);
   if (evaluation.ok) {
     console.log(`${source.name}: ${report}`);
-    return 0;
+    return EXIT.ok;
   }
   console.error(`${source.name}: the policy fails its tests\n\n${report}`);
-  return 1;
+  return EXIT.invalid;
 };
 export default policy;
 
@@ -77,7 +77,7 @@ function policyFromStack(config: string | undefined): { name: string; policy: Ta
 }
 
 /** `policy import`: what tailnet.basePolicy would keep and add, and whether the merge passes. */
-function importPolicy(file: string | undefined, extra: string[], config: string | undefined): number {
+function importPolicy(file: string | undefined, extra: string[], config: string | undefined): ExitCode {
   if (!file) throw new UsageError(`name the exported policy file, e.g. shelfstack policy import tailnet-policy.hujson\n\n${HELP}`);
   if (extra.length) throw new UsageError(`one policy file, got ${[file, ...extra].join(" ")}`);
   const text = readText(file);
@@ -107,7 +107,7 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
   } catch (error) {
     if (error instanceof StackError) {
       console.error(`${file} cannot be used as tailnet.basePolicy:\n${error.problems.map((p) => `  ${p.message}`).join("\n")}`);
-      return 1;
+      return EXIT.invalid;
     }
     throw error;
   }
@@ -135,7 +135,7 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
         [...problems.map((p) => `  ${p.message}`), ...internal.map((m) => `  ${m}`)].join("\n") +
         `\n\n${formatEvaluation(evaluation)}`,
     );
-    return 1;
+    return EXIT.invalid;
   }
   out.push(`\nThe merged policy passes offline: ${formatEvaluation(evaluation)}.`);
   out.push(
@@ -143,7 +143,7 @@ function importPolicy(file: string | undefined, extra: string[], config: string 
       `and keep ${file} in the same repository; edit it there from now on, not in the admin console.`,
   );
   console.log(out.join("\n"));
-  return 0;
+  return EXIT.ok;
 }
 
 function allCases(e: Evaluation): string {

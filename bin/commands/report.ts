@@ -1,9 +1,9 @@
-import { EXIT, findExample, parse, stackFile, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, UsageError, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { databaseTarget } from "../../runtimes/jobs/etl/options";
 import { openDatabase } from "../../runtimes/jobs/etl/db/open";
-import { generateReport, ReportDirError, reportLine } from "../../runtimes/jobs/report";
-import { isDatabaseProblem } from "./etl";
+import { sqlState } from "../../runtimes/jobs/etl/db/database";
+import { generateReport, reportLine } from "../../runtimes/jobs/report";
 
 const HELP = `usage: shelfstack report [-c stack.yaml] [-o dir] [--database <url|dir>]
 
@@ -35,12 +35,9 @@ const report: Command = async (args) => {
     }
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof ReportDirError || isDatabaseProblem(error) || /relation "shelfstack\./.test((error as Error)?.message ?? "")) {
-      const message = /relation "shelfstack\./.test((error as Error).message) ? "the database has no shelfstack warehouse yet — run shelfstack etl first" : (error as Error).message;
-      console.error(`shelfstack report: ${message}`);
-      return EXIT.invalid;
-    }
-    throw error;
+    // undefined_table: the warehouse's tables are not there, the ETL has not run against it yet.
+    if (sqlState(error) === "42P01") return failure(new UsageError("the database has no shelfstack warehouse yet — run shelfstack etl first"), { prefix: "shelfstack report" });
+    return failure(error, { prefix: "shelfstack report" });
   }
 };
 export default report;

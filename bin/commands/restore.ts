@@ -1,6 +1,4 @@
-import { EXIT, loadFromArgs, parse, UsageError, type Command } from "../cli";
-import { RcloneConfError } from "../../runtimes/jobs/backup/rclone-conf";
-import { RestoreError } from "../../runtimes/jobs/restore/remote";
+import { EXIT, failure, loadFromArgs, parse, UsageError, type Command } from "../cli";
 import { runRestore } from "../../runtimes/jobs/restore/restore";
 import { runDrill } from "../../runtimes/jobs/restore/verify";
 
@@ -66,9 +64,7 @@ const restore: Command = async (args) => {
     if (result.fromDeleted) console.log(`${result.fromDeleted} file(s) from deleted/<date>${values.at ? " (versions current at that date)" : ` under ${values.to}/deleted/`}`);
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof RestoreError || error instanceof RcloneConfError)) throw error;
-    console.error(`shelfstack restore: ${error.message}`);
-    return EXIT.invalid;
+    return failure(error, { prefix: "shelfstack restore" });
   }
 };
 export default restore;

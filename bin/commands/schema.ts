@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parse, type Command } from "../cli";
+import { EXIT, parse, type Command } from "../cli";
 import { stackObject } from "../../config/schema";
 import { referenceMarkdown } from "../../config/reference";
 
@@ -19,6 +19,6 @@ const schema: Command = (args) => {
   const { values } = parse(args, { reference: { type: "boolean" } }, HELP);
   const json = stackJsonSchema();
   process.stdout.write(values.reference ? referenceMarkdown(json) : JSON.stringify(json, null, 2) + "\n");
-  return 0;
+  return EXIT.ok;
 };
 export default schema;

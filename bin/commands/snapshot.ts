@@ -1,9 +1,8 @@
 import { basename, resolve } from "node:path";
-import { EXIT, loadFromArgs, parse, UsageError, type Command } from "../cli";
-import { GitError, LockedError, runSnapshot } from "../../runtimes/jobs/snapshot/snapshot";
+import { EXIT, failure, loadFromArgs, parse, UsageError, type Command, type ExitCode } from "../cli";
+import { runSnapshot } from "../../runtimes/jobs/snapshot/snapshot";
 import { statisticsSources } from "../../runtimes/jobs/snapshot/sources";
 import { books, readTime } from "../../runtimes/jobs/snapshot/summary";
-import { RestoreError } from "../../runtimes/jobs/restore/remote";
 import { restoreStatistics } from "../../runtimes/jobs/restore/statistics";
 import { parseAt } from "./restore";
 
@@ -29,7 +28,7 @@ outside every Syncthing folder; SETUP.md says how to put the file back on the re
 
 const RESTORE_HELP = HELP.slice(HELP.indexOf("       shelfstack snapshot restore")).replace(/^ +/, "usage: ");
 
-async function restoreCommand(args: string[]): Promise<number> {
+async function restoreCommand(args: string[]): Promise<ExitCode> {
   const { values } = parse(args, { config: { type: "string", short: "c" }, reader: { type: "string" }, at: { type: "string" }, to: { type: "string" }, repo: { type: "string" } }, RESTORE_HELP);
   if (!values.reader || !values.to) throw new UsageError(`snapshot restore needs --reader <name> and --to DIR\n\n${RESTORE_HELP}`);
   const config = loadFromArgs(values.config);
@@ -39,9 +38,7 @@ async function restoreCommand(args: string[]): Promise<number> {
     console.log("To put it back on the reader, follow \"Putting statistics back\" in that reader's SETUP.md.");
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof RestoreError || error instanceof GitError)) throw error;
-    console.error(`shelfstack snapshot restore: ${error.message}`);
-    return EXIT.invalid;
+    return failure(error, { prefix: "shelfstack snapshot restore" });
   }
 }
 
@@ -49,8 +46,7 @@ const snapshot: Command = async (args) => {
   if (args[0] === "restore") return restoreCommand(args.slice(1));
   const { values } = parse(args, { config: { type: "string", short: "c" }, from: { type: "string" }, name: { type: "string" }, repo: { type: "string" } }, HELP);
   if (values.name && !values.from) {
-    console.error("shelfstack snapshot: --name goes with --from");
-    return EXIT.invalid;
+    return failure(new UsageError("--name goes with --from"), { prefix: "shelfstack snapshot" });
   }
   // With both folders given, stack.yaml is not needed.
   const config = values.from && values.repo ? undefined : loadFromArgs(values.config);
@@ -67,9 +63,7 @@ const snapshot: Command = async (args) => {
     for (const f of failed) console.error(`shelfstack snapshot: ${f.reason}`);
     return failed.length ? EXIT.invalid : EXIT.ok;
   } catch (error) {
-    if (!(error instanceof GitError || error instanceof LockedError)) throw error;
-    console.error(`shelfstack snapshot: ${error.message}`);
-    return EXIT.invalid;
+    return failure(error, { prefix: "shelfstack snapshot" });
   }
 };
 export default snapshot;

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { EXIT, findExample, parse, stackFile, UsageError, type Command } from "../cli";
+import { EXIT, failure, findExample, parse, stackFile, UsageError, type Command } from "../cli";
 import { loadStack } from "../../config/load";
 import { databaseTarget } from "../../runtimes/jobs/etl/options";
 import { openDatabase } from "../../runtimes/jobs/etl/db/open";
+import { sqlState } from "../../runtimes/jobs/etl/db/database";
 
 const HELP = `usage: shelfstack sql [-c stack.yaml] [--database <url|dir>] [--csv] "<SQL>"
 
@@ -35,11 +36,8 @@ const sql: Command = async (args) => {
     for (const line of values.csv ? toCsv(rows) : toTable(rows)) console.log(line);
     return EXIT.ok;
   } catch (error) {
-    // A mistyped query is the user's to fix; Postgres's own message says what is wrong.
-    if (typeof (error as { code?: unknown }).code === "string" || /syntax|does not exist|read-only/.test((error as Error).message)) {
-      console.error(`shelfstack sql: ${(error as Error).message}`);
-      return EXIT.invalid;
-    }
+    // Postgres refused the user's query (it carries a SQLSTATE): theirs to fix, in Postgres's words.
+    if (sqlState(error)) return failure(new UsageError((error as Error).message), { prefix: "shelfstack sql" });
     throw error;
   } finally {
     await db.close();

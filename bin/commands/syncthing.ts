@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { loadStack } from "../../config/load";
-import { parse, UsageError, type Command } from "../cli";
+import { EXIT, parse, UsageError, type Command } from "../cli";
 import { defaultKeyFile, generateIdentity, withIdentity, writeIdentityFiles } from "../syncthing-identity";
 
 const HELP = `usage: shelfstack syncthing identity [-c stack.yaml] [--key-file PATH] [--replace]
@@ -38,6 +38,6 @@ const syncthing: Command = async (args) => {
   writeFileSync(file, withIdentity(readFileSync(file, "utf8"), identity, keyFile));
   console.log(`server Syncthing device ID: ${identity.deviceId}`);
   console.error(`wrote ${keyFile} (the private key: keep it, never commit it), syncthing-server-cert.pem and ${file}; synth again`);
-  return 0;
+  return EXIT.ok;
 };
 export default syncthing;

@@ -1,4 +1,4 @@
-import { loadFromArgs, parse, type Command } from "../cli";
+import { EXIT, loadFromArgs, parse, type Command } from "../cli";
 import { synthesize, TERRAFORM_HCL, TERRAFORM_JSON } from "../../stacks/synth";
 
 const HELP = `usage: shelfstack synth [-c stack.yaml] [-o dir] [--hcl]
@@ -18,6 +18,6 @@ const synth: Command = (args) => {
   const hcl = values.hcl === true;
   const files = synthesize(config, out, { hcl });
   console.error(`wrote ${out}/: Terraform ${hcl ? `HCL (${TERRAFORM_HCL})` : `JSON (${TERRAFORM_JSON})`} and ${files.length} rendered files`);
-  return 0;
+  return EXIT.ok;
 };
 export default synth;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadFromArgs, parse, type Command } from "../cli";
+import { EXIT, loadFromArgs, parse, type Command } from "../cli";
 import { buildApp } from "../../stacks/synth";
 import { RenderedFile } from "../../constructs/rendered-file";
 
@@ -22,6 +22,6 @@ const validate: Command = (args) => {
     rmSync(scratch, { recursive: true, force: true });
   }
   console.error("stack.yaml is valid");
-  return 0;
+  return EXIT.ok;
 };
 export default validate;

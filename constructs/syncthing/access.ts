@@ -16,4 +16,3 @@ export function syncthingAccess(peers: readonly { readonly name: string; readonl
     why: `Android readers (${devices.map((d) => d.name).join(", ")}) sync with the server's Syncthing (TCP, and QUIC on UDP).`,
   };
 }
-

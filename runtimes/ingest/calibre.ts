@@ -1,4 +1,5 @@
 import { run, type RunResult } from "./process";
+import { UserError } from "../../config/errors";
 
 /** Programs of the Calibre CLI; tests may point them elsewhere. */
 export interface CalibreTools {
@@ -23,7 +24,7 @@ export function describeBook(book: LibraryBook): string {
 }
 
 /** Calibre could not run at all (missing, locked, library unreadable): nothing is to blame on a book. */
-export class CalibreUnavailable extends Error {}
+export class CalibreUnavailable extends UserError {}
 
 /** calibredb takes one machine-wide lock per user ("Another calibre program … is running"). */
 const LOCKED = /Another calibre program/;

@@ -1,3 +1,4 @@
+import { EXIT, failure, type ExitCode } from "../../config/errors";
 import { CalibreUnavailable } from "./calibre";
 import { IngestBusy } from "./lock";
 import type { IngestOptions } from "./options";
@@ -9,22 +10,19 @@ import { ingestPass, IngestUnavailable, type Deps } from "./run";
  * (sooner while files are still arriving). Returns the exit code: 0 when it ran, 1 when it
  * could not (missing folder, Calibre absent) — a book that failed is reported, not an error.
  */
-export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promise<number> {
+export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promise<ExitCode> {
   const log = deps.log ?? ((line: string) => console.error(`ingest: ${line}`));
   if (opts.once) {
     try {
       const report = await ingestPass(opts, { ...deps, log });
       console.log(renderSummary(report));
-      return 0;
+      return EXIT.ok;
     } catch (error) {
       if (error instanceof IngestBusy) {
         console.error(`shelfstack ingest: ${error.message} — nothing done; that pass files what is waiting`);
-        return 0;
+        return EXIT.ok;
       }
-      if (error instanceof IngestUnavailable || error instanceof CalibreUnavailable) {
-        console.error(`shelfstack ingest: could not run: ${error.message}`);
-        return 1;
-      }
+      if (error instanceof IngestUnavailable || error instanceof CalibreUnavailable) return failure(error, { prefix: "shelfstack ingest: could not run" });
       throw error;
     }
   }
@@ -55,7 +53,7 @@ export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promi
     process.off("SIGINT", onSignal);
   }
   log("stopped");
-  return 0;
+  return EXIT.ok;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -4,33 +4,33 @@
  * and this bundle stays free of cdktf.
  */
 import { parseArgs } from "node:util";
+import { EXIT, failure, UsageError, type ExitCode } from "../../config/errors";
 import { ingestCommand } from "./command";
 import { INGEST_FLAGS, INGEST_HELP, optionsFrom, OptionsError } from "./options";
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...INGEST_FLAGS, help: { type: "boolean", short: "h" } }, strict: true });
   } catch (error) {
-    console.error(`ingest: ${(error as Error).message}\n\n${INGEST_HELP}`);
-    return 1;
+    return failure(new UsageError(`${(error as Error).message}\n\n${INGEST_HELP}`), { prefix: "ingest" });
   }
   if (parsed.values.help) {
     console.log(INGEST_HELP);
-    return 0;
+    return EXIT.ok;
   }
   try {
     return await ingestCommand(optionsFrom(parsed.values));
   } catch (error) {
-    if (error instanceof OptionsError) {
-      console.error(`ingest: ${error.message}\n\n${INGEST_HELP}`);
-      return 1;
-    }
-    console.error(`ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 2;
+    return failure(error instanceof OptionsError ? new UsageError(`${error.message}\n\n${INGEST_HELP}`) : error, { prefix: "ingest" });
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = failure(error, { prefix: "ingest" });
+  },
+);

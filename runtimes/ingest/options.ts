@@ -1,4 +1,5 @@
 import { ABS_LIBRARY_PATHS } from "../../config/abs-keys";
+import { UserError } from "../../config/errors";
 
 export interface IngestOptions {
   readonly ingestDir: string;
@@ -63,7 +64,7 @@ failed folder with a .reason.txt. Without --once it keeps watching the ingest fo
 Exit 0 when it ran (failed books are listed, not an error), 1 when it could not run.`;
 
 /** A flag that is missing or wrong. */
-export class OptionsError extends Error {}
+export class OptionsError extends UserError {}
 
 /**
  * Audiobookshelf's address: http(s), and no user:password@ (the key comes from its file; fetch

@@ -12,9 +12,10 @@ import { Report } from "./report";
 import { scanIngest } from "./scan";
 import { PENDING_SCANS, StateDir } from "./state";
 import { lockIngest } from "./lock";
+import { UserError } from "../../config/errors";
 
 /** The ingest run cannot start: a folder is missing, Calibre is absent or locked. */
-export class IngestUnavailable extends Error {}
+export class IngestUnavailable extends UserError {}
 
 /** What a pass needs from its surroundings; tests swap the clock and the tools. */
 export interface Deps {

@@ -1,4 +1,5 @@
 import { cronProblem } from "../../config/cron";
+import { UserError } from "../../config/errors";
 
 /** One job line of the crontab. */
 export interface CrontabEntry {
@@ -18,7 +19,7 @@ export interface Crontab {
   readonly entries: readonly CrontabEntry[];
 }
 
-export class CrontabError extends Error {}
+export class CrontabError extends UserError {}
 
 /**
  * Reads the crontab synth renders: comments, `CRON_TZ=zone`, and `<schedule> shelfstack <job>

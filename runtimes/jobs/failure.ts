@@ -1,14 +1,12 @@
-import { StackError } from "../../config/load";
-import { CrontabError } from "./crontab";
+import { failure as report, isUserError, type ExitCode } from "../../config/errors";
 import type { Log } from "./log";
-import { UnknownJobError } from "./scheduler";
 
-/** Logs why the scheduler cannot start; 1 for a problem in its input, 2 for a bug. */
-export function failure(error: unknown, log: Log): number {
-  if (error instanceof StackError || error instanceof CrontabError || error instanceof UnknownJobError) {
-    for (const line of error.message.split("\n")) log(`scheduler: cannot start: ${line}`);
-    return 1;
-  }
-  log(`scheduler: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return 2;
+/**
+ * Logs why the scheduler cannot start or stopped, every line a log line with the scheduler's
+ * prefix; the exit code comes from the one table.
+ */
+export function failure(error: unknown, log: Log): ExitCode {
+  const prefix = isUserError(error) ? "scheduler: cannot start" : "scheduler";
+  const print = (text: string) => text.split("\n").forEach((line) => log(line.startsWith(`${prefix}: `) ? line : `${prefix}: ${line}`));
+  return report(error, { prefix, print });
 }

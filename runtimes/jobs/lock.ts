@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { UserError } from "../../config/errors";
 
-export class LockedError extends Error {}
+export class LockedError extends UserError {}
 
 function alive(pid: number): boolean {
   try {

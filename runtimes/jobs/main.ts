@@ -3,6 +3,7 @@
  * Paths come from the environment the Jobs construct sets. This bundle never loads cdktf: each
  * job runs as `shelfstack <job>` in its own process.
  */
+import { EXIT, type ExitCode } from "../../config/errors";
 import { failure } from "./failure";
 import { timestamped } from "./log";
 import type { Scheduler } from "./scheduler";
@@ -16,7 +17,7 @@ let exiting = false;
  * Stops what runs (SIGTERM to each job, each is safe to interrupt) and exits with `code`. A
  * deadline bounds the wait, so the container always ends and its restart policy applies.
  */
-function shutDown(code: number, why: string): void {
+function shutDown(code: ExitCode, why: string): void {
   if (exiting) return;
   exiting = true;
   const deadline = setTimeout(() => process.exit(code), 15_000);
@@ -28,7 +29,7 @@ function shutDown(code: number, why: string): void {
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     log(`scheduler: ${signal}, stopping${scheduler?.busy.length ? ` ${scheduler.busy.join(", ")}` : ""}`);
-    shutDown(0, `container stopping (${signal})`);
+    shutDown(EXIT.ok, `container stopping (${signal})`);
   });
 }
 

@@ -4,6 +4,7 @@ import type { Log } from "./log";
 import type { Launcher, Registry } from "./registry";
 import { startRun, type Run, type RunResult } from "./runner";
 import { readStatus, updateStatus } from "./status";
+import { UserError } from "../../config/errors";
 
 export interface SchedulerOptions {
   readonly crontab: Crontab;
@@ -31,7 +32,7 @@ export interface SchedulerOptions {
   readonly onInternalError?: (error: unknown) => void;
 }
 
-export class UnknownJobError extends Error {}
+export class UnknownJobError extends UserError {}
 
 /**
  * Runs the crontab in-process (croner): each due line starts its job as a child process; a job
@@ -131,7 +132,11 @@ export class Scheduler {
       const blockers = after.filter((job) => this.running.has(job) || this.waiting.has(job));
       if (blockers.length) {
         log(`${entry.job}: waiting for ${blockers.join(", ")} to end (it runs after ${blockers.length === 1 ? "it" : "them"})`);
-        await Promise.allSettled(blockers.map((job) => this.running.get(job)?.result ?? this.waiting.get(job)));
+        const ends: Promise<unknown>[] = blockers.flatMap((job) => {
+          const end = this.running.get(job)?.result ?? this.waiting.get(job);
+          return end ? [end] : [];
+        });
+        await Promise.allSettled(ends);
       }
       if (this.stopping) return undefined;
       try {

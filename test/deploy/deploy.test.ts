@@ -99,7 +99,6 @@ function filesIn(image: string, dir: string): string {
 
 function describeWithEngine(name: string, body: () => void): void {
   if (!ENGINE && !IN_CI) {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED "${name}": no Docker engine answers (apt-get install docker.io, then start dockerd as .ci/run does)`);
     describe.skip(name, body);
     return;
@@ -178,7 +177,6 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     out = join(root, "out");
     // Stand-ins first (reused while their inputs are unchanged): named as stand-ins in the output.
     const images = run("bash", [join(ROOT, "test/deploy/images.sh")], { env: { ...process.env, DOCKER } });
-    // eslint-disable-next-line no-console
     console.log(images.stdout);
     timings.standIns = images.seconds;
     const tags = standInTags();
@@ -215,7 +213,6 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     compose(["down", "-t", "5"], false);
     // Containers wrote these as root or server.user: remove them while we still can.
     rmSync(root, { recursive: true, force: true });
-    // eslint-disable-next-line no-console
     console.log(`deploy test timings (s): ${JSON.stringify(timings)}; builds: ${Object.entries(builds).map(([k, b]) => `${k} ${b.seconds.toFixed(0)} s`).join(", ")}`);
   }, 2 * MINUTE);
 
@@ -362,7 +359,6 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     compose(["restart", "-t", "10"]);
     const stranded = services().filter((s) => !state(s).Running);
     if (stranded.length) {
-      // eslint-disable-next-line no-console
       console.log(`after docker-compose restart, not running: ${stranded.join(", ")} — starting them with up -d`);
       compose(["up", "-d"]);
     }

@@ -25,7 +25,6 @@ export function describeWithTool(tool: string, install: string, name: string, bo
  */
 export function describeWhen(problem: string | undefined, name: string, body: () => void): void {
   if (problem && process.env.CI !== "true") {
-    // eslint-disable-next-line no-console
     console.warn(`SKIPPED "${name}": ${problem}`);
     describe.skip(name, body);
     return;

@@ -42,7 +42,10 @@ describe("the job catalogue", () => {
       "restore-drill": ["backup"],
       etl: ["snapshot"],
     });
-    const noStatistics = parseStack(exampleWith((doc) => (doc.statistics = { ...doc.statistics, enabled: false })), "stack.yaml");
+    const noStatistics = parseStack(
+      exampleWith((doc) => (doc.statistics = { ...doc.statistics, enabled: false })),
+      "stack.yaml",
+    );
     expect(after(scheduledJobsOf(noStatistics))).toEqual({ bootstrap: [], backup: [], "restore-drill": ["backup"], etl: [] });
   });
 });

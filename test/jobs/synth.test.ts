@@ -114,7 +114,7 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
       { host_path: "/srv/shelfstack/appdata/jobs", container_path: "/srv/shelfstack/appdata/jobs", read_only: false },
       // The reading report, which the Tailscale sidecar serves.
       { host_path: "/srv/shelfstack/appdata/jobs/report", container_path: "/srv/shelfstack/appdata/jobs/report", read_only: false },
-      // issue 9: the bootstrap writes the Audiobookshelf API keys there.
+      // The bootstrap writes the Audiobookshelf API keys there (README.md#how-the-keys-reach-the-containers).
       { host_path: "/srv/shelfstack/appdata/abs-keys", container_path: "/srv/shelfstack/appdata/abs-keys", read_only: false },
     ]);
     const env = jobs.env as string[];

@@ -5,7 +5,7 @@ import { describeWithTool } from "../helpers/tools";
 import { cli, scratch } from "../jobs/helpers/scratch";
 import { runDrill } from "../../runtimes/jobs/restore/verify";
 import { runRestore } from "../../runtimes/jobs/restore/restore";
-import { backedUpStack, SECRETS, write } from "./helpers";
+import { backedUpStack, SECRETS } from "./helpers";
 
 const NIGHT1 = new Date("2025-03-01T01:30:00Z");
 const NIGHT2 = new Date("2025-03-02T01:30:00Z");

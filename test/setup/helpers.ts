@@ -9,7 +9,9 @@ import { buildApp } from "../../stacks/synth";
 export const EXAMPLE = join(__dirname, "..", "..", "examples", "stack.yaml");
 
 /** The bundled example, changed by `edit` (on the parsed YAML) before it is loaded. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML, edited freely by the test
 export function example(edit: (doc: Record<string, any>) => void = () => undefined): StackConfig {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML, edited freely by the test
   const doc = parse(readFileSync(EXAMPLE, "utf8")) as Record<string, any>;
   edit(doc);
   return parseStack(stringify(doc), "stack.yaml");

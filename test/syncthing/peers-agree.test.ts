@@ -25,10 +25,13 @@ function withPeer(kind: string): string {
   return exampleWith((doc) => {
     doc.tailnet.members = ["bob@example.com"];
     doc.devices.push({ name: "extra", kind, owner: "bob@example.com", syncthingId: EXTRA_ID });
-    doc.syncthing = { ...doc.syncthing, folders: [
-      { id: "library", content: "library", direction: "to-devices", devices: ["palma", "extra"] },
-      { id: "koreader", content: "koreader-settings", direction: "from-devices", devices: ["palma"] },
-    ] };
+    doc.syncthing = {
+      ...doc.syncthing,
+      folders: [
+        { id: "library", content: "library", direction: "to-devices", devices: ["palma", "extra"] },
+        { id: "koreader", content: "koreader-settings", direction: "from-devices", devices: ["palma"] },
+      ],
+    };
   });
 }
 
@@ -99,6 +102,10 @@ describe("Syncthing and the tailnet policy agree on every device kind", () => {
     const config = load(exampleWith((doc) => (doc.syncthing = { ...doc.syncthing, enabled: false })));
     const text = synth(config).files.get("tailscale/policy.hujson")!;
     expect(text).not.toContain(String(PORTS.syncthingSync) + '"],');
-    expect(generatePolicy(policyPropsFromConfig(config)).policy.acls!.map((a) => a.dst).flat()).toEqual(["tag:shelfstack:443"]);
+    expect(
+      generatePolicy(policyPropsFromConfig(config))
+        .policy.acls!.map((a) => a.dst)
+        .flat(),
+    ).toEqual(["tag:shelfstack:443"]);
   });
 });

@@ -103,7 +103,7 @@ describe("Terraform: the containers", () => {
     const env = shelfbridge.env as string[];
     expect(env).toContain("SHELFBRIDGE_USER_0_ID=reader");
     expect(env.find((e) => e.startsWith("SHELFBRIDGE_USER_0_HARDCOVER_TOKEN="))).toMatch(/=\$\{var\.[A-Z_]+\}$/);
-    // The Audiobookshelf key is read from the bootstrap's key file at start (issue 9), never a variable.
+    // The Audiobookshelf key is read from the bootstrap's key file at start, never a variable.
     expect(env.find((e) => e.startsWith("SHELFBRIDGE_USER_0_ABS_TOKEN="))).toBeUndefined();
     const upload = (shelfbridge.upload as { file: string; content: string }[]).find((u) => u.file === "/app/config/config.yaml")!;
     const global = (parse(upload.content) as { global: Record<string, unknown> }).global;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CLI, EXAMPLE, shelfstack, tmp, treeHash } from "../helpers/cli";
 
@@ -148,7 +148,7 @@ describe("synth writes only over its own earlier output", () => {
       cwd: join(out, "stacks", "shelfstack"),
       encoding: "utf8",
     }).stdout;
-    expect(resolved).toBe(require("fs").realpathSync(dir));
+    expect(resolved).toBe(realpathSync(dir));
     expect(basename(statePath)).toBe("terraform.shelfstack.tfstate");
   });
 });

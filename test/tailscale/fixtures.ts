@@ -7,7 +7,9 @@ import type { StackConfig } from "../../config/resolve";
 export const EXAMPLE_YAML = readFileSync(join(__dirname, "../../examples/stack.yaml"), "utf8");
 
 /** The example with `edit` applied to its parsed YAML: a stack.yaml text. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML, edited freely by the test
 export function exampleWith(edit: (doc: Record<string, any>) => void): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed YAML, edited freely by the test
   const doc = parse(EXAMPLE_YAML) as Record<string, any>;
   edit(doc);
   return stringify(doc);

@@ -51,6 +51,7 @@ describe("Terraform: the tailnet", () => {
   });
 
   test("the sidecar joins with the key resource's sensitive key; compose users pass it from the environment", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the synthesized Terraform JSON, read loosely
     const sidecar = Object.values(example.json.resource.docker_container).find((c: any) => c.name === "tailscale") as { env: string[]; upload: { file: string; content: string }[] };
     const [keyName] = Object.keys(example.json.resource.tailscale_tailnet_key);
     expect(sidecar.env).toContain(`TS_AUTHKEY=\${tailscale_tailnet_key.${keyName}.key}`);

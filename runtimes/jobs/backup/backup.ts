@@ -6,8 +6,9 @@ import type { SecretRef } from "../../../config/secret";
 import { obscure } from "./obscure";
 import { backupRemotes, type BackupRemotes } from "./rclone-conf";
 import { runRclone } from "./rclone";
+import { UserError } from "../../../config/errors";
 
-export class BackupError extends Error {}
+export class BackupError extends UserError {}
 
 export interface BackupOptions {
   readonly config: StackConfig;

@@ -1,3 +1,5 @@
+import { UserError } from "../../../config/errors";
+
 /** The two remotes the backup uses, read from the rendered rclone.conf. */
 export interface BackupRemotes {
   /** The crypt remote the library is synced to. */
@@ -8,7 +10,7 @@ export interface BackupRemotes {
   readonly target: string;
 }
 
-export class RcloneConfError extends Error {}
+export class RcloneConfError extends UserError {}
 
 /** Sections of an INI file, as rclone reads it: `[name]`, `key = value`, `#` and `;` comments. */
 export function parseIni(text: string): Map<string, Map<string, string>> {

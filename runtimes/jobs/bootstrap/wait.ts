@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { redactSecrets } from "../../redact";
 import { AbsHttpError, type AbsApi, type AbsStatus } from "./abs-api";
+import { UserError } from "../../../config/errors";
 
-export class NotReachableError extends Error {}
+export class NotReachableError extends UserError {}
 
 const PROGRESS_MS = 15_000;
 

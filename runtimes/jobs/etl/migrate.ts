@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "./db/database";
+import { UserError } from "../../../config/errors";
 
 /** Advisory lock keys: one for schema changes, one for loads, so two ETLs never interleave. */
 export const LOCKS = { migrate: "pg_advisory_xact_lock(1397245260, 1)", load: "pg_advisory_xact_lock(1397245260, 2)" } as const;
@@ -75,10 +76,13 @@ async function appliedMigrations(db: Database): Promise<Map<number, { name: stri
   return new Map(rows.map((r) => [r.version, r]));
 }
 
+/** The database was migrated with a different text of one of its migrations: the user's edit to undo. */
+export class MigrationChangedError extends UserError {}
+
 function checkApplied(m: Migration, applied: { name: string; sha256: string } | undefined): boolean {
   if (!applied) return false;
   if (applied.sha256 !== m.sha256) {
-    throw new Error(
+    throw new MigrationChangedError(
       `migration ${m.name} changed after it was applied to this database (applied as ${applied.name}) — never edit an applied migration; add a new NNN_name.sql instead`,
     );
   }

@@ -5,9 +5,10 @@ import type { DatabaseTarget } from "./db/database";
 import { redactUrl } from "../../redact";
 import type { KoreaderInput } from "./koreader/statistics";
 import type { EtlOptions } from "./run";
+import { UserError } from "../../../config/errors";
 
 /** A problem with what the user asked for: one line, exit 1. */
-export class EtlUsageError extends Error {}
+export class EtlUsageError extends UserError {}
 
 export interface EtlFlags {
   /** `--stats [device=]file`, repeatable. */

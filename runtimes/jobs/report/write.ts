@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { UserError } from "../../../config/errors";
 
 /** The marker that says a directory is a report shelfstack wrote (and may rewrite). */
 export const REPORT_MARKER = ".shelfstack-report";
 
-export class ReportDirError extends Error {}
+export class ReportDirError extends UserError {}
 
 function listFiles(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];

@@ -4,8 +4,9 @@ import type { StackConfig } from "../../../config/resolve";
 import { BackupError, checkKeys, rcloneEnv } from "../backup/backup";
 import { backupRemotes, type BackupRemotes } from "../backup/rclone-conf";
 import { runRclone, type RcloneOutcome } from "../backup/rclone";
+import { UserError } from "../../../config/errors";
 
-export class RestoreError extends Error {}
+export class RestoreError extends UserError {}
 
 export interface BackupAccessOptions {
   readonly config: StackConfig;

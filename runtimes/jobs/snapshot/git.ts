@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileInTheWay } from "../file-in-the-way";
+import { UserError } from "../../../config/errors";
 
 export const BRANCH = "main";
 
@@ -21,7 +22,7 @@ function gitEnv(date?: Date): NodeJS.ProcessEnv {
   };
 }
 
-export class GitError extends Error {}
+export class GitError extends UserError {}
 
 /**
  * The snapshot repository, changed only through git's plumbing: objects are written first, the

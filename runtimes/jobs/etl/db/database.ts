@@ -1,3 +1,5 @@
+import { UserError } from "../../../../config/errors";
+
 /**
  * The one thing the ETL needs from a database, met by both targets: a real Postgres (pg, e.g.
  * Supabase) and the embedded PGlite. Queries return plain rows; SQL casts pick the JS types
@@ -26,6 +28,15 @@ export interface CopyWriter {
   end(): Promise<void>;
   /** Gives the COPY up (it fails, so the transaction can be rolled back); never throws. */
   abort(reason: Error): Promise<void>;
+}
+
+/** The warehouse cannot be reached or opened as it is (server down, password, database name): the user's to fix. */
+export class DatabaseUnavailableError extends UserError {}
+
+/** The SQLSTATE code Postgres (and PGlite) put on an error about a statement, e.g. "42P01". */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /** Where the ETL writes: a Postgres connection string, or a directory for the embedded PGlite. */

@@ -1,12 +1,19 @@
 import { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Database } from "./database";
+import { DatabaseUnavailableError } from "./database";
 import { redactUrl } from "../../../redact";
 
 /** A real Postgres (or Supabase) over one connection: the ETL runs one transaction at a time. */
 export async function openPostgres(url: string): Promise<Database> {
   const client = new Client({ connectionString: url, application_name: "shelfstack etl" });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    // Whatever stops the connection (refused, unknown host, password, no such database, TLS) is
+    // the user's setting or server to fix; pg's message names it and never holds the password.
+    throw new DatabaseUnavailableError(`cannot connect to Postgres ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
+  }
   // Errors after connect (server gone) surface on the next query; without a listener they crash Node.
   client.on("error", () => undefined);
   // JIT compiles the big INSERT … SELECTs of a load for longer than they then run (measured).

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
+import { UserError } from "../../../../config/errors";
 
 /** KOReader's statistics schema this ETL reads (plugins/statistics.koplugin, DB_SCHEMA_VERSION). */
 export const KOREADER_SCHEMA_VERSION = 20221111;
@@ -12,7 +13,7 @@ const REQUIRED_COLUMNS: Record<string, readonly string[]> = {
 export const START_TIME_INDEX = "page_stat_data_start_time";
 
 /** A statistics file the ETL cannot read: the message says what is wrong and what to do. */
-export class StatisticsFileError extends Error {}
+export class StatisticsFileError extends UserError {}
 
 /**
  * Opens a KOReader statistics.sqlite3 read-only and checks it is KOReader's schema 20221111.
