@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ABS_LIBRARY_PATHS } from "../config/abs-keys";
 import { Container } from "./container";
 import { imageFor } from "./images";
-import { ABS_LOCAL_URL, PORTS } from "../config/ports";
+import { ABS_LOCAL_URL } from "../config/ports";
 
 export interface AudiobookshelfProps {
   /** Pinned X.Y.Z. */
