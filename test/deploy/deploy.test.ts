@@ -9,11 +9,11 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { CLI, ROOT, readTree, tmp } from "../helpers/cli";
+import { describeWhen } from "../helpers/tools";
 import { epub } from "../ingest/fixtures";
 import { KoreaderDb } from "../jobs/helpers/koreader";
 import { COMPOSE, DOCKER, docker, engineRuns, run, sleep, state, waitFor } from "./engine";
 
-const IN_CI = process.env.CI === "true";
 const ENGINE = engineRuns();
 const PROJECT = "shelfstack-deploy";
 const USER = "1000:1000";
@@ -98,20 +98,7 @@ function filesIn(image: string, dir: string): string {
 }
 
 function describeWithEngine(name: string, body: () => void): void {
-  if (!ENGINE && !IN_CI) {
-    console.warn(`SKIPPED "${name}": no Docker engine answers (apt-get install docker.io, then start dockerd as .ci/run does)`);
-    describe.skip(name, body);
-    return;
-  }
-  describe(name, () => {
-    if (!ENGINE) {
-      test("a Docker engine runs", () => {
-        throw new Error("no Docker engine answers — CI must install docker.io and start dockerd (.ci/run)");
-      });
-      return;
-    }
-    body();
-  });
+  describeWhen(ENGINE ? undefined : "no Docker engine answers (apt-get install docker.io, then start dockerd as .ci/run does)", name, body);
 }
 
 describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose up, checked through the running containers", () => {

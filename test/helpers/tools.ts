@@ -25,7 +25,8 @@ export function describeWithTool(tool: string, install: string, name: string, bo
  */
 export function describeWhen(problem: string | undefined, name: string, body: () => void): void {
   if (problem && process.env.CI !== "true") {
-    console.warn(`SKIPPED "${name}": ${problem}`);
+    // One line on stderr (console.warn would add a code frame to every skip).
+    process.stderr.write(`SKIPPED "${name}": ${problem}\n`);
     describe.skip(name, body);
     return;
   }
