@@ -3,33 +3,13 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deviceId } from "./device-id.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const RUNS = 5;
 
-function luhn32(block) {
-  let factor = 1;
-  let sum = 0;
-  for (const ch of block) {
-    const addend = factor * ALPHABET.indexOf(ch);
-    factor = factor === 2 ? 1 : 2;
-    sum += Math.floor(addend / 32) + (addend % 32);
-  }
-  return ALPHABET[(32 - (sum % 32)) % 32];
-}
-
-/** A valid device ID from a seed (deterministic, so runs compare): base32 of a hash, with check characters. */
-function deviceId(seed) {
-  const bytes = createHash("sha256").update(String(seed)).digest();
-  let s = "";
-  for (let i = 0; i < 52; i++) s += ALPHABET[bytes[i % 32] % 32];
-  const blocks = [0, 1, 2, 3].map((k) => s.slice(k * 13, k * 13 + 13)).map((b) => b + luhn32(b));
-  return blocks.join("").match(/.{7}/g).join("-");
-}
 
 function stackYaml(readers) {
   const devices = Array.from({ length: readers }, (_, i) => `  - { name: reader${i}, kind: android-ereader, syncthingId: ${deviceId(i + 1)} }`);

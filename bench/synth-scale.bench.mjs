@@ -1,32 +1,12 @@
-// How `shelfstack synth` grows with the number of devices: it should be linear (issue: 1,000 devices
-// took 2.6 s, 5,000 took 20 s). Each device is an Android e-reader with its own Syncthing ID.
+// How `shelfstack synth` grows with the number of devices: it should be linear (it once was not:
+// 1,000 devices took 2.6 s, 5,000 took 20 s). Each device is an Android e-reader with its own Syncthing ID.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deviceId } from "./device-id.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-function luhn32(block) {
-  let factor = 1;
-  let sum = 0;
-  for (const ch of block) {
-    const addend = factor * ALPHABET.indexOf(ch);
-    factor = factor === 2 ? 1 : 2;
-    sum += Math.floor(addend / 32) + (addend % 32);
-  }
-  return ALPHABET[(32 - (sum % 32)) % 32];
-}
-
-/** A valid Syncthing device ID, different for each n. */
-export function deviceId(n) {
-  let digits = "";
-  for (let k = 0, v = n + 1; k < 52; k++, v = Math.floor(v / 32) || (k * 7 + n) % 31) digits += ALPHABET[v % 32];
-  const blocks = [0, 1, 2, 3].map((k) => digits.slice(k * 13, k * 13 + 13)).map((b) => b + luhn32(b));
-  return blocks.join("").match(/.{7}/g).join("-");
-}
-
 export function stackWithDevices(count) {
   const devices = Array.from({ length: count }, (_, i) => `  - name: reader-${i}\n    kind: android-ereader\n    syncthingId: ${deviceId(i)}\n`).join("");
   return `server:\n  dockerHost: ssh://reader@homeserver.local\ntailnet:\n  name: tail1234.ts.net\n  owner: alice@example.com\ndevices:\n${devices}`;
