@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep, isAbsolute } from "node:path";
 import { UsageError } from "../config/errors";
+import { pidAlive } from "../config/pid";
 
 /**
  * The output directory synth owns. `<out>` is a symlink to a versioned sibling
@@ -133,15 +134,6 @@ export function inspectOutput(target: string, protect: readonly string[] = []): 
     );
   }
   return { kind: "empty-dir" };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

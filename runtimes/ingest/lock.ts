@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { pidAlive } from "../../config/pid";
 
 /** Another pass holds the ingest folder: this one does nothing (it is not an error). */
 export class IngestBusy extends Error {}
@@ -67,18 +68,9 @@ function parseHolder(raw: string): Holder | undefined {
 }
 
 async function holds(h: Holder, file: string): Promise<boolean> {
-  if (h.host === hostname()) return h.pid !== process.pid && alive(h.pid);
+  if (h.host === hostname()) return h.pid !== process.pid && pidAlive(h.pid);
   const mtime = await stat(file).then((s) => s.mtimeMs, () => 0);
   return Date.now() - mtime < STALE_MS;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

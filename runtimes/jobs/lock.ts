@@ -1,16 +1,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { UserError } from "../../config/errors";
+import { pidAlive } from "../../config/pid";
 
 export class LockedError extends UserError {}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * An exclusive lock file holding the owner's pid, for work that two processes must never do at
@@ -28,7 +20,7 @@ export function acquireLock(file: string, holder: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
         throw new LockedError(`${holder} (pid ${pid}; lock file ${file})`);
       }
       rmSync(file, { force: true });
