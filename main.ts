@@ -2,9 +2,7 @@
  * The cdktf app (cdktf.json "app"): `cdktf synth` and `cdktf deploy` run the same code as
  * `shelfstack synth`. STACK_FILE picks the stack.yaml, as -c does for the CLI.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { buildApp } from "./stacks/synth";
+import { buildApp, writeFiles } from "./stacks/synth";
 import { markOutput } from "./stacks/output-dir";
 import { loadFromArgs, failure } from "./bin/cli";
 import { RenderedFile } from "./constructs/rendered-file";
@@ -18,11 +16,7 @@ try {
   // The rendered files go beside the Terraform JSON as with `shelfstack synth`: the deploy builds
   // the images from images/<name>/ there. cdktf owns the directory (its .terraform caches
   // providers), so files are written into it rather than the directory replaced.
-  for (const f of files) {
-    const file = join(app.outdir, f.path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, f.content);
-  }
+  writeFiles(app.outdir, files);
   markOutput(app.outdir);
 } catch (error) {
   process.exit(failure(error));

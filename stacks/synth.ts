@@ -36,6 +36,20 @@ export const TERRAFORM_HCL = `stacks/${STACK_NAME}/cdk.tf`;
  * over an earlier output (stacks/output-dir.ts): a failure or a kill at any point leaves the
  * previous output byte-identical.
  */
+/** Writes each file below dir, making each directory once (thousands of files at a thousand devices). */
+export function writeFiles(dir: string, files: readonly { readonly path: string; readonly content: string | Buffer }[]): void {
+  const made = new Set<string>();
+  for (const f of files) {
+    const file = join(dir, f.path);
+    const parent = dirname(file);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(file, f.content);
+  }
+}
+
 export function synthesize(config: StackConfig, outdir: string, options: SynthOptions = {}): string[] {
   const output = planOutput(outdir, config.source ? [config.source.file] : []);
   let written: string[] = [];
@@ -45,11 +59,7 @@ export function synthesize(config: StackConfig, outdir: string, options: SynthOp
     const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
     app.synth();
     if (options.hcl) repairHclFile(dir, TERRAFORM_HCL);
-    for (const f of files) {
-      const file = join(dir, f.path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, f.content);
-    }
+    writeFiles(dir, files);
     written = files.map((f) => f.path);
   });
   return written;
