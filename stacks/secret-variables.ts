@@ -1,7 +1,7 @@
 import { TerraformVariable } from "cdktf";
 import type { StackConfig } from "../config/resolve";
 import { RenderedFile } from "../constructs/rendered-file";
-import { buildApp } from "./synth";
+import { buildInMemory } from "./synth";
 
 interface JsonSchema {
   properties?: Record<string, JsonSchema>;
@@ -44,7 +44,7 @@ function describe(schema: JsonSchema, field: string): string | undefined {
  * sensitive Terraform variables and the compose file's `${NAME…}` interpolations. Sorted by name.
  */
 export function secretVariables(config: StackConfig, schema: object): SecretVariable[] {
-  const { stack } = buildApp(config);
+  const stack = buildInMemory(config);
   const terraform = new Map<string, "required" | "optional">();
   for (const node of stack.node.findAll()) {
     if (node instanceof TerraformVariable) terraform.set(node.node.id, node.default === undefined ? "required" : "optional");

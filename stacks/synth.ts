@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { planOutput } from "./output-dir";
 import { App } from "cdktf";
@@ -36,6 +37,20 @@ export const TERRAFORM_HCL = `stacks/${STACK_NAME}/cdk.tf`;
  * over an earlier output (stacks/output-dir.ts): a failure or a kill at any point leaves the
  * previous output byte-identical.
  */
+/**
+ * The stack in memory, for checks and listings (validate, env, init): nothing is synthesized.
+ * cdktf's App makes its outdir as soon as it is constructed — `./cdktf.out` by default, which
+ * synth would then refuse as not its own — so it gets a scratch directory, removed at once.
+ */
+export function buildInMemory(config: StackConfig): ReadingStack {
+  const scratch = mkdtempSync(join(tmpdir(), "shelfstack-in-memory-"));
+  try {
+    return buildApp(config, scratch).stack;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Writes each file below dir, making each directory once (thousands of files at a thousand devices). */
 export function writeFiles(dir: string, files: readonly { readonly path: string; readonly content: string | Buffer }[]): void {
   const made = new Set<string>();

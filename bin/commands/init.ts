@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { Document } from "yaml";
@@ -11,7 +10,7 @@ import { deviceKinds } from "../../config/schema/devices";
 import { serverSchema } from "../../config/schema/server";
 import { tailnetSchema } from "../../config/schema/tailnet";
 import { Secrets } from "../../constructs/secrets";
-import { buildApp } from "../../stacks/synth";
+import { buildInMemory } from "../../stacks/synth";
 import { EXIT, parse, UsageError, type Command } from "../cli";
 import type { StackConfig } from "../../config/resolve";
 import { CERTIFICATE_FILE, defaultKeyFile, generateIdentity, writeIdentityFiles, type Identity } from "../syncthing-identity";
@@ -240,14 +239,7 @@ function secretPurposes(config: unknown): Map<string, { path: string; descriptio
 
 /** Every secret the stack reads (as synth would ask for it), each with what it is for. */
 export function envExample(config: StackConfig, keyFile: string | undefined): string {
-  // cdktf's App creates its outdir when constructed: keep that out of the user's directory.
-  const scratch = mkdtempSync(join(tmpdir(), "shelfstack-init-"));
-  let names: string[];
-  try {
-    names = Secrets.of(buildApp(config, scratch).stack).names;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const names = Secrets.of(buildInMemory(config)).names;
   const purposes = secretPurposes(config);
   const lines = [
     "# The secrets this stack reads, one environment variable each. Copy to .env (never commit it),",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Container } from "../../constructs/container";
 import { RenderedFile } from "../../constructs/rendered-file";
-import { buildApp } from "../../stacks/synth";
+import { buildInMemory } from "../../stacks/synth";
 import { describeWithTool } from "../helpers/tools";
 import { AbsStandIn } from "./abs-stand-in";
 import { cleanTmp, exampleWithAppdata, run, tmp } from "./helpers";
@@ -38,7 +38,7 @@ interface Service {
 }
 
 function services(appdata: string): Service[] {
-  const { stack } = buildApp(exampleWithAppdata(appdata));
+  const stack = buildInMemory(exampleWithAppdata(appdata));
   const files = new Map(RenderedFile.all(stack).map((f) => [f.path, f.content]));
   const containers = new Map(stack.node.findAll().filter(Container.isContainer).map((c) => [c.name, c]));
   return [

@@ -1,4 +1,4 @@
-import { App, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { writeFileSync } from "node:fs";
@@ -179,7 +179,7 @@ describe("synth: jobs follow stack.yaml", () => {
   });
 
   test("a job added in code with a bad schedule, a bad name or twice is refused at construction", () => {
-    const scope = new App();
+    const scope = Testing.app();
     const make = (jobs: { name: string; schedule: string; summary: string }[]) => () => new Crontab(scope, `C${Math.random()}`, { timezone: "UTC", jobs });
     expect(make([{ name: "x", schedule: "0 25 * * *", summary: "" }])).toThrow(/job "x" has a bad schedule "0 25 \* \* \*": hour "25" is outside 0–23/);
     expect(make([{ name: "Nightly Job", schedule: "@reboot", summary: "" }])).toThrow(/must be a shelfstack command name/);

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { CLI, EXAMPLE, ROOT, tmp } from "../helpers/cli";
@@ -36,6 +36,14 @@ describe("shelfstack env", () => {
     const all = Object.fromEntries(required.map((v) => [v, "x"]));
     const r = run(["env", "--for", "terraform", "--check"], all);
     expect([r.status, r.stdout]).toEqual([0, expect.stringContaining("Every required variable is set.")]);
+  });
+
+  test("leaves the directory it runs in as it was, so a later synth there is not refused", () => {
+    const dir = tmp();
+    expect(run(["env"], {}, dir).status).toBe(0);
+    expect(run(["validate"], {}, dir).status).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(run(["synth"], {}, dir).status).toBe(0);
   });
 
   test("--for takes only terraform or compose", () => {

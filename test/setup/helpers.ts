@@ -4,7 +4,7 @@ import { parse, stringify } from "yaml";
 import { parseStack } from "../../config/load";
 import type { StackConfig } from "../../config/resolve";
 import { RenderedFile } from "../../constructs/rendered-file";
-import { buildApp } from "../../stacks/synth";
+import { buildInMemory } from "../../stacks/synth";
 
 export const EXAMPLE = join(__dirname, "..", "..", "examples", "stack.yaml");
 
@@ -19,7 +19,7 @@ export function example(edit: (doc: Record<string, any>) => void = () => undefin
 
 /** Every rendered file of a synth of `config`, path → content (nothing written to disk). */
 export function renderedFiles(config: StackConfig): Map<string, string> {
-  const { stack } = buildApp(config);
+  const stack = buildInMemory(config);
   return new Map(RenderedFile.all(stack).map((f) => [f.path, f.content]));
 }
 
