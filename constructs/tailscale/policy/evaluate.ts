@@ -9,7 +9,7 @@
  */
 import { meetsCondition } from "./posture";
 import { aclAllowance, allows, grantAllowance, parsePorts, protocolNumber, TCP, UDP, type Allowance } from "./protocols";
-import { best, matches, parseSelector, splitHostPorts, undefinedReference, unknowable, type Endpoint, type Match, type Selector } from "./selectors";
+import { best, matchAny, matches, parseSelector, splitHostPorts, undefinedReference, unknowable, type Endpoint, type Match, type Selector } from "./selectors";
 import { parsePrefix } from "./addresses";
 import { runSshTests } from "./ssh";
 import type { PolicyTest, PostureValue, TailnetPolicy } from "./types";
@@ -317,12 +317,7 @@ function reach(
   const unknown: string[] = [];
   for (const rule of rules) {
     const why: string[] = [];
-    let source: Match = "no";
-    for (const s of rule.src) {
-      const m = matches(s, from, policy);
-      if (m === "maybe") why.push(unknowable(s));
-      source = best(source, m);
-    }
+    let source = matchAny(rule.src, from, policy, why);
     if (source === "no") continue;
     const meets = posture(policy, rule.postures, attrs);
     if (meets === "maybe") why.push(`a posture condition of ${rule.postures!.join(", ")} that cannot be read`);

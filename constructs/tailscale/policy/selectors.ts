@@ -104,6 +104,17 @@ const KNOWN_AUTOGROUPS = new Set([
 ]);
 
 /** What a "maybe" from `matches` depends on, by name: shown where a case cannot be decided offline. */
+/** The best match of any selector, noting in `why` each one only the live tailnet could decide. */
+export function matchAny(selectors: readonly Selector[], node: Endpoint, policy: TailnetPolicy, why: string[], from?: Endpoint): Match {
+  let result: Match = "no";
+  for (const selector of selectors) {
+    const m = matches(selector, node, policy, from);
+    if (m === "maybe") why.push(unknowable(selector));
+    result = best(result, m);
+  }
+  return result;
+}
+
 export function unknowable(selector: Selector): string {
   switch (selector.kind) {
     case "autogroup":

@@ -6,7 +6,7 @@
  * rule says; tagged devices are reachable from whoever the rule names.
  */
 import type { CaseResult, PolicyProblem, RuleRef } from "./evaluate";
-import { best, matches, parseSelector, undefinedReference, unknowable, type Endpoint, type Match, type Selector } from "./selectors";
+import { matchAny, parseSelector, undefinedReference, type Endpoint, type Match, type Selector } from "./selectors";
 import type { SshRule, SshTest, TailnetPolicy } from "./types";
 
 type Decision = "accept" | "check" | "deny";
@@ -112,18 +112,8 @@ function decide(
   for (const rule of rules) {
     if (!coversLogin(rule.users, login, from)) continue;
     const why: string[] = [];
-    let source: Match = "no";
-    for (const s of rule.src) {
-      const m = matches(s, from, policy);
-      if (m === "maybe") why.push(unknowable(s));
-      source = best(source, m);
-    }
-    let target: Match = "no";
-    for (const d of rule.dst) {
-      const m = matches(d, to, policy, from);
-      if (m === "maybe") why.push(unknowable(d));
-      target = best(target, m);
-    }
+    const source = matchAny(rule.src, from, policy, why);
+    const target = matchAny(rule.dst, to, policy, why, from);
     const match: Match = source === "no" || target === "no" ? "no" : source === "yes" && target === "yes" ? "yes" : "maybe";
     if (match === "yes") return { decision: rule.action, rule: rule.ref, unknown: [] };
     // An uncertain earlier rule decides before any later one: the answer is not known.
