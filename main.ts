@@ -10,9 +10,10 @@ import { RenderedFile } from "./constructs/rendered-file";
 try {
   // Which stack.yaml, on stdout: cdktf shows the app's stderr as [ERROR].
   const { app, stack } = buildApp(loadFromArgs(process.env.STACK_FILE, false, console.log));
-  // Rendered first, so a construct that cannot render fails before anything is written.
-  const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
+  // cdktf first: its aspects complete the tree before any file is rendered. Every problem with
+  // stack.yaml is refused while the tree is built, before either writes anything.
   app.synth();
+  const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
   // The rendered files go beside the Terraform JSON as with `shelfstack synth`: the deploy builds
   // the images from images/<name>/ there. cdktf owns the directory (its .terraform caches
   // providers), so files are written into it rather than the directory replaced.

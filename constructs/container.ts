@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import { Container as DockerContainer } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import { dependable, Fn } from "cdktf";
+import { dependable, Fn, Lazy } from "cdktf";
 import type { SecretRef } from "../config/secret";
 import { RenderedFile, OUT_FROM_STACK_DIR } from "./rendered-file";
 import type { ImageBuildContext } from "./image-context";
@@ -101,8 +101,8 @@ export interface ContainerProps {
  */
 export class Container extends Construct {
   readonly name: string;
-  readonly props: ContainerProps;
   readonly resource: DockerContainer;
+  private readonly props: ContainerProps;
   private readonly tasksBefore: Container[] = [];
 
   constructor(scope: Construct, id: string, props: ContainerProps) {
@@ -169,9 +169,49 @@ export class Container extends Construct {
     });
   }
 
+  /** uid:gid it runs as, if not the image's user. */
+  get user(): string | undefined {
+    return this.props.user;
+  }
+
+  /** Its host directories, in the order given. */
+  get volumes(): readonly VolumeMount[] {
+    return this.props.volumes ?? [];
+  }
+
+  /** The rendered files it reads, and where. */
+  get configFiles(): readonly ConfigFileMount[] {
+    return this.props.configFiles ?? [];
+  }
+
+  /** Plain settings (never a secret). */
+  get environment(): Readonly<Record<string, string>> {
+    return this.props.environment ?? {};
+  }
+
+  /** Names of the environment variables that hold secrets. */
+  get secretNames(): readonly string[] {
+    return Object.keys(this.props.secrets ?? {});
+  }
+
+  /** @default - the image's entrypoint */
+  get entrypoint(): readonly string[] | undefined {
+    return this.props.entrypoint;
+  }
+
+  /** @default - the image's command */
+  get command(): readonly string[] | undefined {
+    return this.props.command;
+  }
+
+  /** A one-shot task rather than a service (ContainerProps.runOnce). */
+  get runOnce(): boolean {
+    return this.props.runOnce ?? false;
+  }
+
   /** Start this container only after a one-shot task has completed successfully. */
   startAfter(task: Container): void {
-    if (!task.props.runOnce) throw new Error(`${this.name} can only start after a one-shot task, and ${task.name} is a service`);
+    if (!task.runOnce) throw new Error(`${this.name} can only start after a one-shot task, and ${task.name} is a service`);
     this.tasksBefore.push(task);
     // dependable() renders the bare address Terraform wants in depends_on; the fqn would be
     // written as an interpolation ("${…}"), which Terraform refuses there.
@@ -229,7 +269,9 @@ export class Container extends Construct {
 
 function uploads(props: ContainerProps) {
   const all = [
-    ...(props.configFiles ?? []).map((f) => ({ file: f.containerPath, content: terraformLiteral(f.file.content) })),
+    // Read at synth, once the whole tree is built: a file may still gain content after the
+    // container that uploads it is constructed (the Syncthing server's config.xml gains every share).
+    ...(props.configFiles ?? []).map((f) => ({ file: f.containerPath, content: Lazy.stringValue({ produce: () => terraformLiteral(f.file.content) }) })),
     // `source` is read at apply time and, unlike `content`, never stored in the state.
     ...(props.localFiles ?? []).map((f) => ({ file: f.containerPath, source: Fn.pathexpand(f.localPath) })),
   ];

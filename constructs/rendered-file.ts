@@ -6,7 +6,7 @@ export const OUT_FROM_STACK_DIR = "../..";
 export interface RenderedFileProps {
   /** Path below the output directory, e.g. shelfbridge/config.yaml. */
   readonly path: string;
-  /** The file's text; a function is called at synth time, after the whole tree is built. */
+  /** The file's text; a function is called once, at synth time, after the whole tree is built. */
   readonly content: string | (() => string);
 }
 
@@ -16,7 +16,7 @@ export interface RenderedFileProps {
  */
 export class RenderedFile extends Construct {
   readonly path: string;
-  private readonly source: string | (() => string);
+  private source: string | (() => string);
 
   constructor(scope: Construct, id: string, props: RenderedFileProps) {
     super(scope, id);
@@ -27,8 +27,10 @@ export class RenderedFile extends Construct {
     this.source = props.content;
   }
 
+  /** Rendered on first read and kept: Terraform's upload and the file on disk read it both. */
   get content(): string {
-    return typeof this.source === "function" ? this.source() : this.source;
+    if (typeof this.source === "function") this.source = this.source();
+    return this.source;
   }
 
   static isRenderedFile(x: IConstruct): x is RenderedFile {

@@ -138,7 +138,7 @@ export class ReadingStack extends TerraformStack {
     // A SETUP.md per device: what is left to tap, from stack.yaml (README.md#setupmd-for-each-device).
     new SetupPages(this, "Setup", config);
 
-    // Last: it looks at every container above to find the host directories they need.
+    // Both look at every container of the stack when it is synthesized, wherever they are added.
     new HostDirectories(this, "HostDirectories", { owner: server.user });
     new ComposeFile(this, "Compose");
 

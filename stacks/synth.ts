@@ -33,19 +33,17 @@ export const TERRAFORM_JSON = `stacks/${STACK_NAME}/cdk.tf.json`;
 export const TERRAFORM_HCL = `stacks/${STACK_NAME}/cdk.tf`;
 
 /**
- * Writes the Terraform JSON and every rendered file into `outdir`, whole or not at all, and only
- * over an earlier output (stacks/output-dir.ts): a failure or a kill at any point leaves the
- * previous output byte-identical.
- */
-/**
- * The stack in memory, for checks and listings (validate, env, init): nothing is synthesized.
- * cdktf's App makes its outdir as soon as it is constructed — `./cdktf.out` by default, which
- * synth would then refuse as not its own — so it gets a scratch directory, removed at once.
+ * The whole stack, for checks and listings (validate, env, init): synthesized as `synth` would,
+ * aspects and validations included, into a scratch directory that is removed at once (cdktf's
+ * App makes its outdir as soon as it is constructed — `./cdktf.out` by default, which synth
+ * would then refuse as not its own).
  */
 export function buildInMemory(config: StackConfig): ReadingStack {
   const scratch = mkdtempSync(join(tmpdir(), "shelfstack-in-memory-"));
   try {
-    return buildApp(config, scratch).stack;
+    const { app, stack } = buildApp(config, scratch);
+    app.synth();
+    return stack;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -65,14 +63,20 @@ export function writeFiles(dir: string, files: readonly { readonly path: string;
   }
 }
 
+/**
+ * Writes the Terraform JSON and every rendered file into `outdir`, whole or not at all, and only
+ * over an earlier output (stacks/output-dir.ts): a failure or a kill at any point leaves the
+ * previous output byte-identical.
+ */
 export function synthesize(config: StackConfig, outdir: string, options: SynthOptions = {}): string[] {
   const output = planOutput(outdir, config.source ? [config.source.file] : []);
   let written: string[] = [];
   output.write((dir) => {
     const { app, stack } = buildApp(config, dir, options);
-    // Rendered files first: a construct that cannot render fails before anything is written.
-    const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
+    // cdktf first: its aspects complete the tree (constructs/host-directories.ts) before any file
+    // is rendered. A failure anywhere leaves only the discarded staging directory.
     app.synth();
+    const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
     if (options.hcl) repairHclFile(dir, TERRAFORM_HCL);
     writeFiles(dir, files);
     written = files.map((f) => f.path);

@@ -45,15 +45,15 @@ function services(appdata: string): Service[] {
     { name: "abs-opds", keyVar: "OPDS_USERS" },
     { name: "shelfbridge", keyVar: "SHELFBRIDGE_USER_0_ABS_TOKEN" },
   ].map(({ name, keyVar }) => {
-    const props = containers.get(name)!.props;
+    const container = containers.get(name)!;
     // The container sees its key directory at the mount's containerPath: map it back to the host.
-    const mount = props.volumes!.find((v) => v.readOnly && v.containerPath === "/run/shelfstack/abs-key")!;
-    const env: Record<string, string> = { ...props.environment! };
+    const mount = container.volumes.find((v) => v.readOnly && v.containerPath === "/run/shelfstack/abs-key")!;
+    const env: Record<string, string> = { ...container.environment };
     env.ABS_API_KEY_FILE = env.ABS_API_KEY_FILE.replace(mount.containerPath, mount.hostPath);
-    for (const secret of Object.keys(props.secrets ?? {})) env[secret] = `value-of-${secret}`;
-    expect(props.entrypoint).toEqual(["/bin/sh", "/shelfstack/abs-key-entrypoint.sh"]);
-    const script = props.configFiles!.find((f) => f.containerPath === "/shelfstack/abs-key-entrypoint.sh")!.file;
-    return { name, keyVar, script: files.get(script.path)!, env, command: props.command! };
+    for (const secret of container.secretNames) env[secret] = `value-of-${secret}`;
+    expect(container.entrypoint).toEqual(["/bin/sh", "/shelfstack/abs-key-entrypoint.sh"]);
+    const script = container.configFiles.find((f) => f.containerPath === "/shelfstack/abs-key-entrypoint.sh")!.file;
+    return { name, keyVar, script: files.get(script.path)!, env, command: [...container.command!] };
   });
 }
 

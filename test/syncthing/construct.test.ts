@@ -83,7 +83,7 @@ describeWhen(sandboxProblem(), "the start script, run against the rendered files
   beforeAll(() => {
     sandbox = new Sandbox("shelfstack-ststart-");
     // What the container sees: each rendered file where Terraform uploads it (compose mounts the same paths).
-    for (const f of server.props.configFiles ?? []) {
+    for (const f of server.configFiles) {
       mkdirSync(dirname(sandbox.path(f.containerPath)), { recursive: true });
       writeFileSync(sandbox.path(f.containerPath), f.file.content);
     }
@@ -93,7 +93,7 @@ describeWhen(sandboxProblem(), "the start script, run against the rendered files
     symlinkSync("/usr/bin/sh", sandbox.path("bin/sh"));
     writeFileSync(sandbox.path("bin/entrypoint.sh"), '#!/bin/sh\necho "$PUID:$PGID $*" > /entrypoint.log\n');
     chmodSync(sandbox.path("bin/entrypoint.sh"), 0o755);
-    const [entrypoint, script] = server.props.entrypoint!;
+    const [entrypoint, script] = server.entrypoint!;
     const r = spawnSync("unshare", ["-m", "--propagation", "private", "sh", join(__dirname, "sandbox.sh"), sandbox.root, entrypoint, script], {
       env: { PATH: "/usr/bin:/usr/sbin", PUID: "1000", PGID: "1000" },
       encoding: "utf8",
