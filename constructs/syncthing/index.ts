@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
-import type { SyncthingDevice, SyncthingFolder } from "../../config/syncthing-folders";
+import type { FolderContent, SyncthingDevice, SyncthingFolder } from "../../config/syncthing-folders";
+import { RenderedFile } from "../rendered-file";
+import { renderStignore } from "./stignore";
 import type { Container } from "../container";
 import type { PeerEntry } from "./config-xml";
 import { SyncthingInstance } from "./instance";
@@ -26,12 +28,25 @@ export interface SyncthingProps {
   readonly identity?: ServerIdentity;
 }
 
+/** What each ignore file's header calls the folders it is for. */
+const IGNORE_LABELS: Record<FolderContent, string> = { library: "The library", "koreader-settings": "Each reader's KOReader settings", other: "Other folders" };
+
+/** Below the output directory: the .stignore for folders of this content on one side. */
+export function ignoreFilePath(side: "server" | "reader", content: FolderContent): string {
+  return side === "server" ? `syncthing/server/ignores/${content}.stignore` : `syncthing/ignores/${content}.stignore`;
+}
+
 const peer = (d: SyncthingDevice): PeerEntry | undefined => (d.deviceId ? { name: d.name, deviceId: d.deviceId, address: d.address } : undefined);
 
 /**
  * Syncthing for the whole stack: the server's container and config, and one rendered config per
  * reader (for its owner to set up or import; see README, Syncthing). Every folder is added by
  * `share`, which writes the server's side and each device's side together.
+ *
+ * Ignore patterns follow from a folder's content and side alone, so there is one .stignore per
+ * content and side, not per folder: `syncthing/server/ignores/<content>.stignore` (the server's
+ * start script puts it into each folder) and `syncthing/ignores/<content>.stignore` (a reader's).
+ * At a thousand readers that is two files rather than three thousand.
  */
 export class Syncthing extends Construct {
   readonly server: SyncthingServer;
@@ -39,6 +54,7 @@ export class Syncthing extends Construct {
   /** The sync port and the peers it serves: what this construct asks the tailnet to open (`Tailnet.allow`). */
   readonly access: ServerAccess;
   private readonly readers = new Map<string, SyncthingInstance>();
+  private readonly ignoreFiles = new Map<string, { file: RenderedFile; lines: string }>();
   private readonly serverPeer?: PeerEntry;
   private readonly peers: Map<string, PeerEntry>;
 
@@ -49,7 +65,6 @@ export class Syncthing extends Construct {
     this.peers = new Map(props.devices.flatMap((d) => (d.deviceId ? [[d.name, peer(d)!] as const] : [])));
     this.serverConfig = new SyncthingInstance(this, "ServerConfig", { dir: "server", self: this.serverPeer });
     for (const folder of props.folders) this.share(folder);
-    // The container uploads config.xml, so it comes after every folder is shared.
     this.server = new SyncthingServer(this, "Server", {
       instance: this.serverConfig,
       apiKey: props.apiKey,
@@ -72,7 +87,7 @@ export class Syncthing extends Construct {
     for (const p of peers) this.serverConfig.addPeer(p);
     this.serverConfig.addFolder(
       { id: folder.id, label: folder.label, path: folder.server.path, type: folder.server.type, versioning: folder.server.versioning, deviceIds: peers.map((p) => p.deviceId) },
-      folder.server.ignores,
+      this.ignoreFile("server", folder.content, folder.server.ignores),
     );
     for (const side of folder.devices) {
       const reader = this.readerConfig(side.name);
@@ -80,9 +95,21 @@ export class Syncthing extends Construct {
       reader.addFolder(
         // Android storage has no Unix permissions; Syncthing-Fork sets this itself on import.
         { id: folder.id, label: folder.label, path: side.path, type: side.type, versioning: side.versioning, ignorePerms: true, deviceIds: this.serverPeer ? [this.serverPeer.deviceId] : [] },
-        side.ignores,
+        this.ignoreFile("reader", folder.content, side.ignores),
       );
     }
+  }
+
+  /** The one .stignore for folders of this content on one side, made on first use. */
+  private ignoreFile(side: "server" | "reader", content: FolderContent, lines: readonly string[]): RenderedFile | undefined {
+    if (!lines.length) return undefined;
+    const path = ignoreFilePath(side, content);
+    const known = this.ignoreFiles.get(path);
+    if (known && known.lines !== lines.join("\n")) throw new Error(`two ${content} folders ignore different patterns on one side, but share ${path}`);
+    if (known) return known.file;
+    const file = new RenderedFile(this, `Ignore-${side}-${content}`, { path, content: renderStignore(`${IGNORE_LABELS[content]} (on ${side === "server" ? "the server" : "a reader"})`, lines) });
+    this.ignoreFiles.set(path, { file, lines: lines.join("\n") });
+    return file;
   }
 
   private peerOf(name: string): PeerEntry {

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { RenderedFile } from "../rendered-file";
 import { renderConfigXml, type FolderEntry, type PeerEntry } from "./config-xml";
-import { renderStignore } from "./stignore";
 import { PORTS } from "../../config/ports";
 
 export interface SyncthingInstanceProps {
@@ -14,9 +13,9 @@ export interface SyncthingInstanceProps {
 }
 
 /**
- * One Syncthing instance's rendered configuration: `syncthing/<dir>/config.xml` and, for each
- * folder that ignores something, `syncthing/<dir>/<folder id>/.stignore` (copy it into the
- * folder's root). Folders and peers are added by `Syncthing.share`, which writes both sides.
+ * One Syncthing instance's rendered configuration, `syncthing/<dir>/config.xml`, and which
+ * .stignore belongs in each of its folders. Folders and peers are added by `Syncthing.share`,
+ * which writes both sides.
  */
 export class SyncthingInstance extends Construct {
   readonly self?: PeerEntry;
@@ -25,7 +24,7 @@ export class SyncthingInstance extends Construct {
   private readonly folderEntries: FolderEntry[] = [];
   private readonly ignoreFiles: { folder: FolderEntry; file: RenderedFile }[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: SyncthingInstanceProps) {
+  constructor(scope: Construct, id: string, props: SyncthingInstanceProps) {
     super(scope, id);
     this.self = props.self;
     if (props.self) this.addPeer(props.self);
@@ -46,18 +45,12 @@ export class SyncthingInstance extends Construct {
     this.peers.set(peer.deviceId, peer);
   }
 
-  /** Adds a folder (this instance's own ID is added to its devices) and its .stignore, if any. */
-  addFolder(folder: FolderEntry, ignores: readonly string[]): void {
+  /** Adds a folder (this instance's own ID is added to its devices) and the .stignore for its root, if any. */
+  addFolder(folder: FolderEntry, ignore?: RenderedFile): void {
     const deviceIds = [...new Set([...(this.self ? [this.self.deviceId] : []), ...folder.deviceIds])];
     const entry = { ...folder, deviceIds };
     this.folderEntries.push(entry);
-    if (ignores.length) {
-      const file = new RenderedFile(this, `Ignore-${folder.id}`, {
-        path: `syncthing/${this.props.dir}/${folder.id}/.stignore`,
-        content: renderStignore(`${folder.label} (${folder.id})`, ignores),
-      });
-      this.ignoreFiles.push({ folder: entry, file });
-    }
+    if (ignore) this.ignoreFiles.push({ folder: entry, file: ignore });
   }
 
   get folders(): readonly FolderEntry[] {

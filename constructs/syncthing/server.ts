@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { Construct } from "constructs";
 import type { SecretRef } from "../../config/secret";
 import { Container } from "../container";
@@ -33,14 +34,19 @@ export class SyncthingServer extends Construct {
     super(scope, id);
     const { instance } = props;
     const [uid, gid] = props.user.split(":");
-    const ignoreMount = (folderId: string) => `${MOUNT_DIR}/ignores/${folderId}.stignore`;
+    // One mount per ignore file, whichever folders share it.
+    const ignoreMount = (file: RenderedFile) => `${MOUNT_DIR}/ignores/${basename(file.path)}`;
     const ignoreOf = new Map(instance.ignores.map((i) => [i.folder.id, i.file]));
+    const ignoreFiles = [...new Set(instance.ignores.map((i) => i.file))];
     const identityMount = { certificate: `${MOUNT_DIR}/identity/cert.pem`, key: `${MOUNT_DIR}/identity/key.pem` };
     const certificate = props.identity && new RenderedFile(this, "Certificate", { path: "syncthing/server/cert.pem", content: props.identity.certificatePem });
     this.startScript = new RenderedFile(this, "StartScript", {
       path: "syncthing/server/start.sh",
       content: renderStartScript({
-        folders: instance.folders.map((f) => ({ path: f.path, stignore: ignoreOf.has(f.id) ? ignoreMount(f.id) : undefined })),
+        folders: instance.folders.map((f) => {
+          const ignore = ignoreOf.get(f.id);
+          return { path: f.path, stignore: ignore && ignoreMount(ignore) };
+        }),
         identity: props.identity && identityMount,
       }),
     });
@@ -62,7 +68,7 @@ export class SyncthingServer extends Construct {
       configFiles: [
         { containerPath: `${MOUNT_DIR}/config.xml`, file: instance.config },
         { containerPath: `${MOUNT_DIR}/start.sh`, file: this.startScript },
-        ...instance.ignores.map((i) => ({ containerPath: ignoreMount(i.folder.id), file: i.file })),
+        ...ignoreFiles.map((file) => ({ containerPath: ignoreMount(file), file })),
         ...(certificate ? [{ containerPath: identityMount.certificate, file: certificate }] : []),
       ],
       localFiles: props.identity && [{ containerPath: identityMount.key, localPath: props.identity.keyFile }],

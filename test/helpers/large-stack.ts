@@ -11,7 +11,7 @@ export function largeStackYaml(devices = 50): string {
   const list = Array.from({ length: devices }, (_, i) => `  - { name: reader${i}, kind: android-ereader, syncthingId: ${deviceId(i + 1)} }`);
   return (
     readFileSync(EXAMPLE, "utf8").replace(/^devices:\n(?:  .*\n)+/m, `devices:\n${list.join("\n")}\n`) +
-    `\nsyncthing:\n  serverId: ${deviceId(999)}\n`
+    `\nsyncthing:\n  serverId: ${deviceId(-1)}\n`
   );
 }
 

@@ -44,8 +44,8 @@ describeWhen(syncthingProblem(), "init + synth: real Syncthing runs the identity
     copyFileSync(join(out, "syncthing/server/cert.pem"), join(serverBox.home, "cert.pem"));
     copyFileSync(join(home, ".config/shelfstack/books-syncthing-key.pem"), join(serverBox.home, "key.pem"));
     [server, reader] = await Promise.all([
-      loadInSyncthing(join(out, "syncthing/server/config.xml"), { sandbox: serverBox, sandboxes }),
-      loadInSyncthing(join(out, "syncthing/palma/config.xml"), { sandbox: readerBox, sandboxes }),
+      loadInSyncthing(join(out, "syncthing/server/config.xml"), { sandbox: serverBox, sandboxes, ignores: {} }),
+      loadInSyncthing(join(out, "syncthing/palma/config.xml"), { sandbox: readerBox, sandboxes, ignores: {} }),
     ]);
     certificateAfter = readFileSync(join(serverBox.home, "cert.pem"), "utf8");
   });

@@ -3,11 +3,12 @@ import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSyn
 import { dirname, join } from "node:path";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { loadStack } from "../../config/load";
+import { loadStack, parseStack } from "../../config/load";
 import { Container } from "../../constructs/container";
 import { RenderedFile } from "../../constructs/rendered-file";
 import { ReadingStack } from "../../stacks/reading-stack";
 import { EXAMPLE } from "../helpers/cli";
+import { largeStackYaml } from "../helpers/large-stack";
 import { describeWhen } from "../helpers/tools";
 import { Sandbox, sandboxProblem } from "./syncthing-process";
 
@@ -40,27 +41,34 @@ describe("the server's Syncthing container", () => {
       "/srv/shelfstack/statistics/palma:/srv/shelfstack/statistics/palma",
       "./syncthing/server/config.xml:/shelfstack/config.xml:ro",
       "./syncthing/server/start.sh:/shelfstack/start.sh:ro",
-      "./syncthing/server/koreader-palma/.stignore:/shelfstack/ignores/koreader-palma.stignore:ro",
-      "./syncthing/server/library/.stignore:/shelfstack/ignores/library.stignore:ro",
+      "./syncthing/server/ignores/koreader-settings.stignore:/shelfstack/ignores/koreader-settings.stignore:ro",
+      "./syncthing/server/ignores/library.stignore:/shelfstack/ignores/library.stignore:ro",
     ]);
     expect((tf.upload as { file: string }[]).map((u) => u.file).sort()).toEqual([
       "/shelfstack/config.xml",
-      "/shelfstack/ignores/koreader-palma.stignore",
+      "/shelfstack/ignores/koreader-settings.stignore",
       "/shelfstack/ignores/library.stignore",
       "/shelfstack/start.sh",
     ]);
   });
 
-  test("synth writes the server's and the Palma's config.xml and ignores, and nothing for the iPhone", () => {
+  test("synth writes the server's and the Palma's config.xml, one ignore file per content and side, and nothing for the iPhone", () => {
     expect([...files.keys()].filter((p) => p.startsWith("syncthing/"))).toEqual([
+      "syncthing/ignores/koreader-settings.stignore",
+      "syncthing/ignores/library.stignore",
       "syncthing/palma/config.xml",
-      "syncthing/palma/koreader-palma/.stignore",
-      "syncthing/palma/library/.stignore",
       "syncthing/server/config.xml",
-      "syncthing/server/koreader-palma/.stignore",
-      "syncthing/server/library/.stignore",
+      "syncthing/server/ignores/koreader-settings.stignore",
+      "syncthing/server/ignores/library.stignore",
       "syncthing/server/start.sh",
     ]);
+  });
+
+  test("a thousand readers share those ignore files: the output grows by two files per reader", () => {
+    const big = new ReadingStack(Testing.app(), "shelfstack", parseStack(largeStackYaml(1000)));
+    const paths = RenderedFile.all(big).map((f) => f.path);
+    expect(paths.filter((p) => p.endsWith(".stignore"))).toHaveLength(4);
+    expect(paths.filter((p) => /^syncthing\/reader\d+\//.test(p))).toEqual(Array.from({ length: 1000 }, (_, i) => `syncthing/reader${i}/config.xml`).sort());
   });
 
   test("until syncthing.serverId is set, the Palma's config says why it lists no server", () => {
@@ -108,8 +116,8 @@ describeWhen(sandboxProblem(), "the start script, run against the rendered files
   });
 
   test("each folder root holds its .stignore, and belongs to PUID:PGID", () => {
-    for (const [root, id] of [["srv/shelfstack/library/ebooks", "library"], ["srv/shelfstack/statistics/palma", "koreader-palma"]]) {
-      expect(readFileSync(sandbox.path(`${root}/.stignore`), "utf8")).toBe(files.get(`syncthing/server/${id}/.stignore`));
+    for (const [root, content] of [["srv/shelfstack/library/ebooks", "library"], ["srv/shelfstack/statistics/palma", "koreader-settings"]]) {
+      expect(readFileSync(sandbox.path(`${root}/.stignore`), "utf8")).toBe(files.get(`syncthing/server/ignores/${content}.stignore`));
       expect(statSync(sandbox.path(root)).uid).toBe(1000);
     }
   });

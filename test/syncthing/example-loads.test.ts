@@ -4,7 +4,7 @@ import { loadStack } from "../../config/load";
 import { synthesize } from "../../stacks/synth";
 import { EXAMPLE, tmp } from "../helpers/cli";
 import { describeWhen } from "../helpers/tools";
-import { deviceFacts, folderFacts, loadInSyncthing, type Loaded } from "./load-config";
+import { deviceFacts, folderFacts, ignoreFiles, loadInSyncthing, type Loaded } from "./load-config";
 import { syncthingProblem, type Sandbox } from "./syncthing-process";
 
 // What examples/stack.yaml declares, written out by hand (not computed by the code under test).
@@ -21,10 +21,11 @@ describeWhen(syncthingProblem(), "real Syncthing loads the example's rendered co
 
   beforeAll(async () => {
     out = tmp();
-    synthesize(loadStack(EXAMPLE), out);
+    const config = loadStack(EXAMPLE);
+    synthesize(config, out);
     [server, palma] = await Promise.all([
-      loadInSyncthing(join(out, "syncthing/server/config.xml"), { sandboxes }),
-      loadInSyncthing(join(out, "syncthing/palma/config.xml"), { sandboxes }),
+      loadInSyncthing(join(out, "syncthing/server/config.xml"), { sandboxes, ignores: ignoreFiles(out, config, "server") }),
+      loadInSyncthing(join(out, "syncthing/palma/config.xml"), { sandboxes, ignores: ignoreFiles(out, config, "reader") }),
     ]);
   });
 

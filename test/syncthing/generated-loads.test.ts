@@ -4,7 +4,7 @@ import { parseStack } from "../../config/load";
 import { synthesize } from "../../stacks/synth";
 import { tmp } from "../helpers/cli";
 import { describeWhen } from "../helpers/tools";
-import { deviceFacts, folderFacts, loadInSyncthing, type Loaded } from "./load-config";
+import { deviceFacts, folderFacts, ignoreFiles, loadInSyncthing, type Loaded } from "./load-config";
 import { generate, Sandbox, syncthingProblem } from "./syncthing-process";
 
 /**
@@ -99,11 +99,16 @@ describeWhen(syncthingProblem(), "real Syncthing loads every config.xml of a lar
       id[name] = generate(sandboxes[name]!);
     }
     out = tmp();
-    synthesize(parseStack(stackYaml(id)), out);
+    const config = parseStack(stackYaml(id));
+    synthesize(config, out);
     const all: Sandbox[] = [];
     await Promise.all(
       (["server", ...READERS] as Name[]).map(async (name) => {
-        loaded[name] = await loadInSyncthing(join(out, `syncthing/${name}/config.xml`), { sandbox: sandboxes[name], sandboxes: all });
+        loaded[name] = await loadInSyncthing(join(out, `syncthing/${name}/config.xml`), {
+          sandbox: sandboxes[name],
+          sandboxes: all,
+          ignores: ignoreFiles(out, config, name === "server" ? "server" : "reader"),
+        });
       }),
     );
   });

@@ -1,6 +1,14 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { generate, Sandbox, SyncthingProcess } from "./syncthing-process";
+import type { StackConfig } from "../../config/resolve";
+import { syncthingFolders } from "../../config/syncthing-folders";
+import { ignoreFilePath } from "../../constructs/syncthing";
+
+/** Where synth put each folder's .stignore for one side (folder id → file below `out`): one file per content and side. */
+export function ignoreFiles(out: string, config: StackConfig, side: "server" | "reader"): Record<string, string> {
+  return Object.fromEntries(syncthingFolders(config).map((f) => [f.id, join(out, ignoreFilePath(side, f.content))]));
+}
 
 /** What real Syncthing made of one rendered config.xml. */
 export interface Loaded {
@@ -21,7 +29,7 @@ export interface Loaded {
  * (`syncthing generate`), or the key pair already generated there (`sandbox`), the folder roots
  * holding the rendered .stignore files, started paused; reads back the config and stops it.
  */
-export async function loadInSyncthing(configXml: string, options: { sandbox?: Sandbox; sandboxes: Sandbox[] }): Promise<Loaded> {
+export async function loadInSyncthing(configXml: string, options: { sandbox?: Sandbox; sandboxes: Sandbox[]; ignores: Record<string, string> }): Promise<Loaded> {
   const sandbox = options.sandbox ?? new Sandbox();
   if (!options.sandbox) {
     options.sandboxes.push(sandbox);
@@ -29,12 +37,11 @@ export async function loadInSyncthing(configXml: string, options: { sandbox?: Sa
   }
   copyFileSync(configXml, join(sandbox.home, "config.xml"));
   // Place each folder's .stignore in its root, as the server's start script does (and a reader's owner would).
-  const dir = dirname(configXml);
   const xml = readFileSync(configXml, "utf8");
   const folders = [...xml.matchAll(/<folder id="([^"]+)"[^>]* path="([^"]+)"/g)].map((m) => ({ id: m[1], path: m[2] }));
   for (const f of folders) {
-    const stignore = join(dir, f.id, ".stignore");
-    if (!existsSync(stignore)) continue;
+    const stignore = options.ignores[f.id];
+    if (!stignore || !existsSync(stignore)) continue;
     mkdirSync(sandbox.path(f.path), { recursive: true });
     copyFileSync(stignore, join(sandbox.path(f.path), ".stignore"));
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseStack } from "../../config/load";
+import { ignoreFilePath } from "../../constructs/syncthing";
 import { synthesize } from "../../stacks/synth";
 import { EXAMPLE, tmp } from "../helpers/cli";
 import { describeWhen } from "../helpers/tools";
@@ -57,8 +58,8 @@ describeWhen(syncthingProblem(), "the server and the Palma syncing with the rend
         .replace(/\s*<allowedNetwork>[^<]*<\/allowedNetwork>/g, "");
     writeFileSync(join(server.home, "config.xml"), local(readFileSync(join(out, "syncthing/server/config.xml"), "utf8"), serverPort, { host: "palma", port: palmaPort }));
     writeFileSync(join(palma.home, "config.xml"), local(readFileSync(join(out, "syncthing/palma/config.xml"), "utf8"), palmaPort, { host: "shelf", port: serverPort }));
-    for (const [s, dir, id] of [[server, LIB, "server/library"], [server, STATS, "server/koreader-palma"], [palma, P_LIB, "palma/library"], [palma, P_KO, "palma/koreader-palma"]] as const) {
-      put(file(s, dir, ".stignore"), readFileSync(join(out, "syncthing", id, ".stignore")));
+    for (const [s, dir, side, content] of [[server, LIB, "server", "library"], [server, STATS, "server", "koreader-settings"], [palma, P_LIB, "reader", "library"], [palma, P_KO, "reader", "koreader-settings"]] as const) {
+      put(file(s, dir, ".stignore"), readFileSync(join(out, ignoreFilePath(side, content))));
     }
     // The server's Calibre library, with Calibre's live database beside the book.
     put(file(server, LIB, BOOK, "A Title - Ann Author.epub"), "epub bytes");
