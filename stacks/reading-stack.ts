@@ -23,9 +23,13 @@ import { serverIdentity } from "../config/syncthing-identity";
 
 export const STACK_NAME = "shelfstack";
 
-/** The whole reading stack from one StackConfig: one construct per component. */
+/**
+ * The whole reading stack from one StackConfig: one construct per component. The root is the one
+ * place that reads the config; every construct below gets its own props, and the stack keeps no
+ * reference to the config once built.
+ */
 export class ReadingStack extends TerraformStack {
-  constructor(scope: Construct, id: string, readonly config: StackConfig) {
+  constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
     // Before any child: every container below looks its image up here.
     useImageOverrides(this, config.images);
