@@ -4,7 +4,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { StackConfig } from "../config/resolve";
 import { absKeyHandoff } from "../config/abs-keys";
 import { bootstrapJobProps } from "../constructs/setup/bootstrap-job";
-import { SetupPages } from "../constructs/setup";
+import { SetupPages, setupPagesProps } from "../constructs/setup";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
 import { Tailnet } from "../constructs/tailscale/tailnet";
 import { tailnetPolicyProps } from "../constructs/tailscale/policy/generate";
@@ -140,7 +140,7 @@ export class ReadingStack extends TerraformStack {
     }
 
     // A SETUP.md per device: what is left to tap, from stack.yaml (README.md#setupmd-for-each-device).
-    new SetupPages(this, "Setup", config);
+    new SetupPages(this, "Setup", setupPagesProps(config));
 
     // Last: it looks at every container above to find the host directories they need.
     new HostDirectories(this, "HostDirectories", { owner: server.user });
