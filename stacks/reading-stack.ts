@@ -3,7 +3,6 @@ import { LocalBackend, TerraformStack } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { StackConfig } from "../config/resolve";
 import { absKeyHandoff } from "../config/abs-keys";
-import { bootstrapJobProps } from "../constructs/setup/bootstrap-job";
 import { SetupPages, setupPagesProps } from "../constructs/setup";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
 import { Tailnet } from "../constructs/tailscale/tailnet";
@@ -16,6 +15,7 @@ import { HostDirectories } from "../constructs/host-directories";
 import { useImageOverrides } from "../constructs/images";
 import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
+import { jobsProps } from "../constructs/jobs/props";
 import { reportLocation } from "../constructs/jobs/report";
 import { Ingest } from "../constructs/ingest";
 import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
@@ -120,7 +120,7 @@ export class ReadingStack extends TerraformStack {
     }
 
     // The nightly jobs (snapshot, backup, ETL) and start-up jobs: the job catalogue, config/jobs.ts.
-    new Jobs(this, "Jobs", { config, network, ...bootstrapJobProps(config) });
+    new Jobs(this, "Jobs", { ...jobsProps(config), network });
 
     if (config.ingest.enabled) {
       new Ingest(this, "Ingest", {
