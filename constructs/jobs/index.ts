@@ -63,7 +63,7 @@ export class Jobs extends Construct {
         ...props.environment,
       },
       secrets: Object.fromEntries(secrets.map((ref) => [ref.env, ref])),
-      volumes: [...(props.volumes ?? [])],
+      volumes: props.volumes,
       configFiles: [
         { containerPath: `${JOBS_CONFIG_DIR}/stack.yaml`, file: stackCopy },
         { containerPath: `${JOBS_CONFIG_DIR}/crontab`, file: this.crontab.file },
