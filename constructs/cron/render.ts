@@ -13,7 +13,7 @@ export interface CronJob {
 }
 
 export interface CrontabProps {
-  /** The time zone the schedules are read in (IANA name). */
+  /** The time zone the schedules are read in (IANA name): the file's CRON_TZ. */
   readonly timezone: string;
   /** The lines, each checked by Crontab (schedule, name, arguments, no name twice). */
   readonly jobs: readonly CronJob[];
