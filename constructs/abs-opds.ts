@@ -16,11 +16,13 @@ export interface AbsOpdsProps {
   readonly absUrl: string;
   /** The OPDS login readers type into Readest (not an Audiobookshelf user). */
   readonly user: string;
+  /** The variable holding the OPDS password. */
   readonly password: SecretRef;
   /** Where the feed's Audiobookshelf API key arrives (written by `shelfstack bootstrap`). */
   readonly absApiKey: AbsKeyHandoff;
   /** uid:gid that can read the key file (server.user). */
   readonly runAs: string;
+  /** The Tailscale sidecar whose network namespace it joins (Audiobookshelf is on its loopback). */
   readonly network: Container;
 }
 

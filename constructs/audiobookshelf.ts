@@ -7,16 +7,21 @@ import { ABS_LOCAL_URL } from "../config/ports";
 export interface AudiobookshelfProps {
   /** Pinned X.Y.Z. */
   readonly version: string;
+  /** The container's TZ (IANA name). */
   readonly timezone: string;
   /** Host directory for /config (database; must be local disk) and /metadata. */
   readonly appdataDir: string;
+  /** The ebook library on the host, mounted where the ingest container sees it too. */
   readonly ebooksDir: string;
+  /** The audiobook library on the host, mounted the same way. */
   readonly audiobooksDir: string;
+  /** uid:gid it runs as (server.user), so the libraries and its database stay that user's. */
   readonly user: string;
+  /** The Tailscale sidecar whose network namespace it joins: reachable only through it. */
   readonly network: Container;
 }
 
-
+/** The library server: ebooks and audiobooks, served on the tailnet through the sidecar's HTTPS. */
 export class Audiobookshelf extends Construct {
   readonly container: Container;
   /** How other containers in the namespace reach it. */

@@ -121,6 +121,11 @@ export function runtimePackages(root: string, names: readonly string[]): { packa
   return { packageJson: `${JSON.stringify(packageJson, null, 2)}\n`, packageLock: `${JSON.stringify(packageLock, null, 2)}\n` };
 }
 
+export interface ImageBuildContextProps {
+  /** Which of this repository's images the context builds: its Dockerfile is runtimes/<image>/Dockerfile. */
+  readonly image: ProjectImageName;
+}
+
 /**
  * The directory `<out>/images/<name>/` that synth writes: the Dockerfile and exactly what it
  * copies, nothing else, so it builds the same with BuildKit and the legacy builder and needs no
@@ -129,11 +134,13 @@ export function runtimePackages(root: string, names: readonly string[]): { packa
 export class ImageBuildContext extends Construct {
   /** Below the output directory, e.g. images/jobs. */
   readonly dir: string;
+  private readonly image: ProjectImageName;
 
-  constructor(scope: Construct, id: string, readonly image: ProjectImageName) {
+  constructor(scope: Construct, id: string, props: ImageBuildContextProps) {
     super(scope, id);
-    this.dir = `images/${image}`;
-    for (const file of contextFiles(image)) {
+    this.image = props.image;
+    this.dir = `images/${props.image}`;
+    for (const file of contextFiles(props.image)) {
       new RenderedFile(this, file.path, { path: `${this.dir}/${file.path}`, content: () => file.content });
     }
   }

@@ -51,5 +51,5 @@ export function imageFor(scope: IConstruct, name: ImageName, version?: string): 
 export function projectImage(scope: Construct, name: ProjectImageName, tag: string): { image: string; build?: ImageBuildContext } {
   const override = imageOverride(scope, name);
   if (override) return { image: override };
-  return { image: tag, build: new ImageBuildContext(scope, "ImageContext", name) };
+  return { image: tag, build: new ImageBuildContext(scope, "ImageContext", { image: name }) };
 }

@@ -3,8 +3,7 @@ import { LocalBackend, TerraformStack } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { StackConfig } from "../config/resolve";
 import { absKeyHandoff } from "../config/abs-keys";
-import { bootstrapJobProps } from "../constructs/setup/bootstrap-job";
-import { SetupPages } from "../constructs/setup";
+import { SetupPages, setupPagesProps } from "../constructs/setup";
 import { TailscaleSidecar } from "../constructs/tailscale/sidecar";
 import { Tailnet } from "../constructs/tailscale/tailnet";
 import { tailnetPolicyProps } from "../constructs/tailscale/policy/generate";
@@ -16,6 +15,7 @@ import { HostDirectories } from "../constructs/host-directories";
 import { useImageOverrides } from "../constructs/images";
 import { Syncthing } from "../constructs/syncthing";
 import { Jobs } from "../constructs/jobs";
+import { jobsProps } from "../constructs/jobs/props";
 import { reportLocation } from "../constructs/jobs/report";
 import { Ingest } from "../constructs/ingest";
 import { syncthingDevices, syncthingFolders } from "../config/syncthing-folders";
@@ -23,9 +23,13 @@ import { serverIdentity } from "../config/syncthing-identity";
 
 export const STACK_NAME = "shelfstack";
 
-/** The whole reading stack from one StackConfig: one construct per component. */
+/**
+ * The whole reading stack from one StackConfig: one construct per component. The root is the one
+ * place that reads the config; every construct below gets its own props, and the stack keeps no
+ * reference to the config once built.
+ */
 export class ReadingStack extends TerraformStack {
-  constructor(scope: Construct, id: string, readonly config: StackConfig) {
+  constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
     // Before any child: every container below looks its image up here.
     useImageOverrides(this, config.images);
@@ -116,7 +120,7 @@ export class ReadingStack extends TerraformStack {
     }
 
     // The nightly jobs (snapshot, backup, ETL) and start-up jobs: the job catalogue, config/jobs.ts.
-    new Jobs(this, "Jobs", { config, network, ...bootstrapJobProps(config) });
+    new Jobs(this, "Jobs", { ...jobsProps(config), network });
 
     if (config.ingest.enabled) {
       new Ingest(this, "Ingest", {
@@ -136,7 +140,7 @@ export class ReadingStack extends TerraformStack {
     }
 
     // A SETUP.md per device: what is left to tap, from stack.yaml (README.md#setupmd-for-each-device).
-    new SetupPages(this, "Setup", config);
+    new SetupPages(this, "Setup", setupPagesProps(config));
 
     // Both look at every container of the stack when it is synthesized, wherever they are added.
     new HostDirectories(this, "HostDirectories", { owner: server.user });

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { cronProblem } from "../../config/cron";
 import { RenderedFile } from "../rendered-file";
-import { renderCrontab, type CronJob, type CrontabProps } from "./render";
+import { renderCrontab, type CrontabProps } from "./render";
 
 export type { CronJob } from "./render";
 
@@ -14,7 +14,6 @@ export const CRONTAB_PATH = "cron/crontab";
  */
 export class Crontab extends Construct {
   readonly file: RenderedFile;
-  readonly jobs: readonly CronJob[];
 
   constructor(scope: Construct, id: string, props: CrontabProps) {
     super(scope, id);
@@ -30,7 +29,6 @@ export class Crontab extends Construct {
         if (!/^[^\s#"'\\]+$/.test(arg)) throw new Error(`crontab: job "${job.name}" argument "${arg}" must be one word without quotes or #`);
       }
     }
-    this.jobs = props.jobs;
     this.file = new RenderedFile(this, "File", { path: CRONTAB_PATH, content: renderCrontab(props) });
   }
 }

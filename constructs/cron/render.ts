@@ -13,10 +13,11 @@ export interface CronJob {
 }
 
 export interface CrontabProps {
-  /** The time zone the schedules are read in (IANA name). */
+  /** The time zone the schedules are read in (IANA name): the file's CRON_TZ. */
   readonly timezone: string;
+  /** The lines, each checked by Crontab (schedule, name, arguments, no name twice). */
   readonly jobs: readonly CronJob[];
-  /** Comment lines about schedules this crontab does not run (e.g. shelfbridge's own). */
+  /** Comment lines about schedules this crontab does not run (e.g. shelfbridge's own). @default - none */
   readonly notes?: readonly string[];
 }
 

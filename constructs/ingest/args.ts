@@ -1,15 +1,23 @@
 /** Where the ingest container sees its folders. The libraries sit where Audiobookshelf sees them too. */
 export interface IngestMounts {
+  /** The folder readers drop books into. */
   readonly ingest: string;
+  /** Where what could not be ingested goes. */
   readonly failed: string;
+  /** The Calibre library (Audiobookshelf's ebook library). */
   readonly ebooks: string;
+  /** The audiobook library. */
   readonly audiobooks: string;
 }
 
 export interface IngestArgsProps {
+  /** The folders, as the container sees them. */
   readonly mounts: IngestMounts;
+  /** --poll: seconds between looks at the ingest folder. */
   readonly pollSeconds: number;
+  /** --stable: seconds a file must stay unchanged before it is taken. */
   readonly stableSeconds: number;
+  /** --fetch-metadata: ask Calibre for metadata online. */
   readonly fetchMetadata: boolean;
   /** Audiobookshelf from inside the tailnet namespace. */
   readonly absUrl: string;

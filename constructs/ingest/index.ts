@@ -13,12 +13,17 @@ export interface IngestProps {
   readonly failedDir: string;
   /** The Calibre library on the host (Audiobookshelf's ebook library). */
   readonly ebooksDir: string;
+  /** The audiobook library on the host (Audiobookshelf's audiobook library). */
   readonly audiobooksDir: string;
   /** uid:gid the runtime writes as, so the libraries stay owned by server.user. */
   readonly user: string;
+  /** The container's TZ (IANA name). */
   readonly timezone: string;
+  /** Seconds between two looks at the ingest folder; the health check allows at least three. */
   readonly pollSeconds: number;
+  /** Seconds a file must stay unchanged before it is taken (still being copied otherwise). */
   readonly stableSeconds: number;
+  /** Ask Calibre to fetch metadata from the internet for each ebook. */
   readonly fetchMetadata: boolean;
   /** Audiobookshelf from inside the tailnet namespace, e.g. http://127.0.0.1:80. */
   readonly absUrl: string;
@@ -26,8 +31,6 @@ export interface IngestProps {
   readonly absApiKey: AbsKeyHandoff;
   /** The Tailscale sidecar: ingest reaches Audiobookshelf on loopback and listens on nothing. */
   readonly network: Container;
-  /** @default INGEST_IMAGE, built by the deploy from the context synth writes (or stack.yaml images.ingest) */
-  readonly image?: string;
 }
 
 /** Inside the container. The libraries are mounted where Audiobookshelf has them, so paths agree. */
@@ -40,7 +43,10 @@ export const INGEST_MOUNTS: IngestMounts = {
 
 const HEARTBEAT = "/tmp/shelfstack-ingest.alive";
 
-/** The ingest sidecar: drop a book in the ingest folder, find it in Audiobookshelf (DESIGN §6). */
+/**
+ * The ingest sidecar: drop a book in the ingest folder, find it in Audiobookshelf
+ * (README.md#ingest-drop-a-book-find-it-in-audiobookshelf). Its image is INGEST_IMAGE, built by the deploy, or stack.yaml's images.ingest.
+ */
 export class Ingest extends Construct {
   readonly container: Container;
 
@@ -49,7 +55,7 @@ export class Ingest extends Construct {
     const key = absKeyFile(props.absApiKey);
     this.container = new Container(this, "Container", {
       name: "ingest",
-      ...(props.image ? { image: props.image } : projectImage(this, "ingest", INGEST_IMAGE)),
+      ...projectImage(this, "ingest", INGEST_IMAGE),
       user: props.user,
       environment: { TZ: props.timezone, ...key.environment },
       command: ingestArgs({

@@ -1,30 +1,33 @@
 import { Construct } from "constructs";
-import type { StackConfig } from "../../config/resolve";
 import type { SecretRef } from "../../config/secret";
-import { syncthingFolders } from "../../config/syncthing-folders";
 import { Container, type VolumeMount } from "../container";
 import { Crontab, type CronJob } from "../cron";
-import { RcloneConfig } from "../rclone";
+import { RcloneConfig, type RcloneConfigProps } from "../rclone";
 import { RenderedFile } from "../rendered-file";
 import type { OptionalSecret } from "../secrets";
 import { JOBS_IMAGE } from "./image";
 import { projectImage } from "../images";
-import { reportLocation } from "./report";
-import { externalSchedules, scheduledJobs } from "./schedule";
-import { renderStackCopy } from "./stack-copy";
 
 export interface JobsProps {
-  /** The whole config: the container reads a copy of it, and the jobs come from it. */
-  readonly config: StackConfig;
   /** The Tailscale sidecar: jobs reach Audiobookshelf on 127.0.0.1 and nothing listens. */
   readonly network: Container;
-  /** Jobs added by other components beyond those scheduledJobs() derives. @default - none */
-  readonly jobs?: readonly CronJob[];
-  /** Secrets those jobs read from the environment. @default - none */
+  /** The time zone the crontab's schedules are read in, and the container's TZ (IANA name). */
+  readonly timezone: string;
+  /** uid:gid the jobs run as (server.user), so what they write stays the server user's. */
+  readonly user: string;
+  /** The stack.yaml the container reads (renderStackCopy): its paths hold inside, as every host directory is mounted at the same path. */
+  readonly stackCopy: string;
+  /** The crontab's lines (the job catalogue's, config/jobs.ts). */
+  readonly jobs: readonly CronJob[];
+  /** Comment lines for schedules other containers run themselves. @default - none */
+  readonly notes?: readonly string[];
+  /** The backup's rclone remotes: with them, rclone.conf and the backup's secrets. @default - none: no rclone.conf */
+  readonly backup?: RcloneConfigProps;
+  /** Secrets the jobs read from the environment, beyond the backup's. @default - none */
   readonly secrets?: readonly (SecretRef | OptionalSecret)[];
-  /** Host directories those jobs need. @default - none */
+  /** Host directories the jobs need, each mounted as given. @default - none */
   readonly volumes?: readonly VolumeMount[];
-  /** Plain settings those jobs need. @default - none */
+  /** Plain settings the jobs need, beside TZ and where the rendered files are. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -43,35 +46,24 @@ export class Jobs extends Construct {
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
-    const { config } = props;
-    const backup = config.backup?.enabled ? config.backup : undefined;
+    this.crontab = new Crontab(this, "Crontab", { timezone: props.timezone, jobs: props.jobs, notes: props.notes });
+    if (props.backup) this.rclone = new RcloneConfig(this, "Rclone", props.backup);
+    const stackCopy = new RenderedFile(this, "StackCopy", { path: "jobs/stack.yaml", content: props.stackCopy });
 
-    this.crontab = new Crontab(this, "Crontab", {
-      timezone: config.server.timezone,
-      jobs: [...scheduledJobs(config), ...(props.jobs ?? [])],
-      notes: externalSchedules(config),
-    });
-    if (backup) {
-      this.rclone = new RcloneConfig(this, "Rclone", { koofr: backup.koofr, remotePath: backup.remotePath, crypt: backup.crypt });
-    }
-    const stackCopy = new RenderedFile(this, "StackCopy", { path: "jobs/stack.yaml", content: renderStackCopy(config) });
-
-    // `docker exec jobs shelfstack doctor` asks the server's Syncthing about its folders with this key.
-    const doctorSecrets = config.syncthing.enabled ? [config.syncthing.apiKey] : [];
-    const secrets = [...(this.rclone?.secrets ?? []), ...etlSecrets(config), ...doctorSecrets, ...(props.secrets ?? [])];
+    const secrets = [...(this.rclone?.secrets ?? []), ...(props.secrets ?? [])];
     this.container = new Container(this, "Container", {
       name: "jobs",
       ...projectImage(this, "jobs", JOBS_IMAGE),
-      user: config.server.user,
+      user: props.user,
       environment: {
-        TZ: config.server.timezone,
+        TZ: props.timezone,
         SHELFSTACK_CONFIG: `${JOBS_CONFIG_DIR}/stack.yaml`,
         SHELFSTACK_CRONTAB: `${JOBS_CONFIG_DIR}/crontab`,
         ...(this.rclone ? { RCLONE_CONFIG: `${JOBS_CONFIG_DIR}/rclone.conf` } : {}),
         ...props.environment,
       },
       secrets: Object.fromEntries(secrets.map((ref) => [ref.env, ref])),
-      volumes: [...mounts(config), ...(props.volumes ?? [])],
+      volumes: props.volumes,
       configFiles: [
         { containerPath: `${JOBS_CONFIG_DIR}/stack.yaml`, file: stackCopy },
         { containerPath: `${JOBS_CONFIG_DIR}/crontab`, file: this.crontab.file },
@@ -80,40 +72,4 @@ export class Jobs extends Construct {
       networkOf: props.network,
     });
   }
-}
-
-/**
- * The ETL's: the Hardcover token when it reads Hardcover, and the database's connection string,
- * which may stay unset (the ETL then loads the embedded database under <appdata>/jobs).
- */
-function etlSecrets(config: StackConfig): (SecretRef | OptionalSecret)[] {
-  if (!config.etl.enabled) return [];
-  return [
-    { ...config.etl.database, optional: true },
-    ...(config.etl.hardcover ? [config.shelfbridge.hardcoverToken] : []),
-  ];
-}
-
-/** The library and the readers' statistics read-only; the snapshot repository and the jobs' state writable. */
-function mounts(config: StackConfig): VolumeMount[] {
-  const { paths } = config.server;
-  const report = reportLocation(config);
-  const same = (path: string, readOnly: boolean): VolumeMount => ({ hostPath: path, containerPath: path, readOnly });
-  const statistics = syncthingFolders(config)
-    .filter((f) => f.content === "koreader-settings" && !isBelow(f.server.path, paths.statistics))
-    .map((f) => f.server.path);
-  return [
-    same(paths.ebooks, true),
-    same(paths.audiobooks, true),
-    ...[paths.statistics, ...statistics].map((p) => same(p, true)),
-    same(paths.snapshots, false),
-    same(`${paths.appdata}/jobs`, false),
-    // Its own mount as well, though below the one above: the sidecar mounts it too, and a
-    // directory Docker creates for that is root's until the host-directories task hands it over.
-    ...(report ? [same(report.hostDir, false)] : []),
-  ];
-}
-
-function isBelow(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(`${dir.replace(/\/+$/, "")}/`);
 }

@@ -9,6 +9,7 @@ export interface ReportLocation {
   readonly sidecarDir: string;
   /** The serve mount point; a trailing slash, so relative links resolve below it. */
   readonly mount: string;
+  /** Where a reader opens it on the tailnet. */
   readonly url: string;
 }
 

@@ -5,7 +5,7 @@ import type { CronJob } from "../cron";
 /**
  * Every crontab line of the jobs container: the jobs stack.yaml schedules, from the job catalogue
  * (config/jobs.ts — where a job is added). What a job needs in the container (secrets, volumes,
- * settings) comes in through JobsProps.
+ * settings) comes in through JobsProps (jobsProps in props.ts).
  */
 export function scheduledJobs(config: StackConfig): CronJob[] {
   return scheduledJobsOf(config);

@@ -6,9 +6,11 @@ import { renderRcloneConf } from "./render";
 export const RCLONE_CONF_PATH = "rclone/rclone.conf";
 
 export interface RcloneConfigProps {
+  /** The Koofr account (or a Koofr-compatible server at `endpoint`) and its app password's variable. */
   readonly koofr: { readonly user: string; readonly endpoint: string; readonly password: SecretRef };
   /** Folder on Koofr holding the encrypted backup. */
   readonly remotePath: string;
+  /** The variables holding the crypt remote's password and salt (rclone's password2). */
   readonly crypt: { readonly password: SecretRef; readonly salt: SecretRef };
 }
 

@@ -5,9 +5,11 @@ export interface RcloneConfProps {
   readonly storageRemote: string;
   /** Name of the crypt remote over it: what the backup writes to. */
   readonly cryptRemote: string;
+  /** The Koofr account: user, server, and the variable with its app password. */
   readonly koofr: { readonly user: string; readonly endpoint: string; readonly password: SecretRef };
   /** Folder on Koofr holding the encrypted files. */
   readonly remotePath: string;
+  /** The variables holding the crypt remote's password and salt. */
   readonly crypt: { readonly password: SecretRef; readonly salt: SecretRef };
 }
 

@@ -18,6 +18,7 @@ export function absKeyFile(handoff: AbsKeyHandoff): { volume: VolumeMount; envir
 }
 
 export interface AbsKeyEntrypointProps {
+  /** Whose key, and the host directory it arrives in (config/abs-keys.ts). */
   readonly handoff: AbsKeyHandoff;
   /** The rendered script's path below the output directory, e.g. abs-opds/entrypoint.sh. */
   readonly path: string;

@@ -8,26 +8,35 @@ import { reportLocation } from "../jobs/report";
  * render.ts turns this into SETUP.md; the QR codes become SVG files beside it.
  */
 export interface Guide {
+  /** The device's name in stack.yaml: also its folder below setup/. */
   readonly device: string;
+  /** What the device is, for the page's title. */
   readonly kind: ResolvedDevice["kind"];
+  /** The page's numbered sections, in the order they are done. */
   readonly sections: readonly GuideSection[];
   /** Every QR code the guide shows: file name (beside SETUP.md) → the text it encodes. */
   readonly qrCodes: readonly QrCode[];
 }
 
 export interface GuideSection {
+  /** The section's heading. */
   readonly title: string;
   /** Markdown, one step each; a step may continue on indented lines. */
   readonly steps: readonly string[];
+  /** A table after the steps (Markdown cells; `|` is escaped). @default - none */
   readonly table?: { readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] };
-  /** Steps after the table (their numbers continue the list). */
+  /** Steps after the table (their numbers continue the list). @default - none */
   readonly after?: readonly string[];
+  /** QR codes shown at the end of the section. @default - none */
   readonly qrCodes?: readonly QrCode[];
 }
 
 export interface QrCode {
+  /** The SVG's file name, beside SETUP.md. */
   readonly file: string;
+  /** What the code encodes. */
   readonly text: string;
+  /** The image's alt text on the page. */
   readonly caption: string;
 }
 

@@ -1,14 +1,13 @@
 import { Construct } from "constructs";
 import type { StackConfig } from "../../config/resolve";
 import { RenderedFile } from "../rendered-file";
-import { deviceGuide } from "./guide";
+import { deviceGuide, type Guide } from "./guide";
 import { qrSvg } from "./qr";
 import { renderSetup } from "./render";
 
 export interface DeviceSetupProps {
-  readonly config: StackConfig;
-  /** The device's name in stack.yaml. */
-  readonly device: string;
+  /** What the device's owner still has to tap, as data (guide.ts's deviceGuide). */
+  readonly guide: Guide;
 }
 
 /**
@@ -20,10 +19,8 @@ export class DeviceSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: DeviceSetupProps) {
     super(scope, id);
-    const device = props.config.devices.find((d) => d.name === props.device);
-    if (!device) throw new Error(`no device "${props.device}" in stack.yaml`);
-    const guide = deviceGuide(props.config, device);
-    const dir = `setup/${device.name}`;
+    const { guide } = props;
+    const dir = `setup/${guide.device}`;
     this.page = new RenderedFile(this, "Page", { path: `${dir}/SETUP.md`, content: renderSetup(guide) });
     for (const qr of guide.qrCodes) {
       new RenderedFile(this, `Qr-${qr.file}`, { path: `${dir}/${qr.file}`, content: qrSvg(qr.text) });
@@ -31,10 +28,20 @@ export class DeviceSetup extends Construct {
   }
 }
 
+export interface SetupPagesProps {
+  /** One guide per device, in stack.yaml's order. */
+  readonly guides: readonly Guide[];
+}
+
 /** A SETUP.md for every device of the stack. */
 export class SetupPages extends Construct {
-  constructor(scope: Construct, id: string, config: StackConfig) {
+  constructor(scope: Construct, id: string, props: SetupPagesProps) {
     super(scope, id);
-    for (const device of config.devices) new DeviceSetup(this, device.name, { config, device: device.name });
+    for (const guide of props.guides) new DeviceSetup(this, guide.device, { guide });
   }
+}
+
+/** SetupPages' props from stack.yaml: each device's guide is built from the whole config (its URLs, folders, secrets' names). */
+export function setupPagesProps(config: StackConfig): SetupPagesProps {
+  return { guides: config.devices.map((device) => deviceGuide(config, device)) };
 }

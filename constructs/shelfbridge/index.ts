@@ -8,13 +8,17 @@ import { AbsKeyEntrypoint } from "../setup/abs-key";
 import { renderShelfbridgeConfig, type ShelfbridgeSettings } from "./render";
 
 export interface ShelfbridgeProps extends ShelfbridgeSettings {
+  /** The Audiobookshelf user whose progress goes to Hardcover. */
   readonly userId: string;
   /** Audiobookshelf as seen from the tailnet namespace. */
   readonly absUrl: string;
   /** Where shelfbridge's Audiobookshelf API key arrives (written by `shelfstack bootstrap`). */
   readonly absApiKey: AbsKeyHandoff;
+  /** The variable holding the Hardcover API token. */
   readonly hardcoverToken: SecretRef;
+  /** Host directory below which shelfbridge keeps its state (shelfbridge/data). */
   readonly appdataDir: string;
+  /** The Tailscale sidecar whose network namespace it joins (Audiobookshelf is on its loopback). */
   readonly network: Container;
 }
 

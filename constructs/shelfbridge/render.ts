@@ -1,10 +1,15 @@
 import { stringify } from "yaml";
 
 export interface ShelfbridgeSettings {
+  /** When shelfbridge syncs (five-field cron, its own scheduler). */
   readonly schedule: string;
+  /** The time zone that schedule is read in, and the container's TZ. */
   readonly timezone: string;
+  /** Progress (percent) below which a book is not synced. */
   readonly minProgressThreshold: number;
+  /** Add a book to Hardcover when it is not on the user's shelves yet. */
   readonly autoAddBooks: boolean;
+  /** Log what would be synced and write nothing to Hardcover. */
   readonly dryRun: boolean;
 }
 

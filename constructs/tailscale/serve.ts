@@ -27,8 +27,9 @@ export interface ServeRoute {
 export const CERT_DOMAIN_PLACEHOLDER = "${TS_CERT_DOMAIN}";
 
 export interface ServeConfigProps {
-  /** @default - 443 */
+  /** The port tailscaled answers HTTPS on, with the node's certificate. @default - 443 */
   readonly httpsPort?: number;
+  /** What each mount point on the HTTPS name serves; each mount point once. */
   readonly routes: readonly ServeRoute[];
   /** Plain TCP forwards: tailnet port → local address. @default - none */
   readonly tcpForwards?: Readonly<Record<number, string>>;

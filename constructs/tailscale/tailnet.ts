@@ -32,11 +32,11 @@ export interface TailnetProps extends TailnetPolicyProps {
   readonly overwriteExistingPolicy?: boolean;
   /** How the tailscale provider signs in. @default - "api-key" */
   readonly auth?: "api-key" | "oauth-client";
-  /** @default - { env: "TAILSCALE_API_KEY" } */
+  /** The variable holding the API key (with auth "api-key"). @default - { env: "TAILSCALE_API_KEY" } */
   readonly apiKey?: SecretRef;
-  /** @default - { env: "TAILSCALE_OAUTH_CLIENT_ID" } */
+  /** The variable holding the OAuth client's ID (with auth "oauth-client"). @default - { env: "TAILSCALE_OAUTH_CLIENT_ID" } */
   readonly oauthClientId?: SecretRef;
-  /** @default - { env: "TAILSCALE_OAUTH_CLIENT_SECRET" } */
+  /** The variable holding the OAuth client's secret (with auth "oauth-client"). @default - { env: "TAILSCALE_OAUTH_CLIENT_SECRET" } */
   readonly oauthClientSecret?: SecretRef;
 }
 

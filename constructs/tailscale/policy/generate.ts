@@ -48,14 +48,19 @@ export interface TailnetPolicyProps {
   readonly members?: readonly string[];
   /** The tag the server's node carries, e.g. tag:shelfstack. */
   readonly serverTag: string;
+  /** Every reader device: each gets a test of what it may reach on the server. */
   readonly devices: readonly PolicyDevice[];
   /** The ports the server's components open to their peers, beyond HTTPS to every reader. @default - none */
   readonly access?: readonly ServerAccess[];
-  /** Rules, tests and definitions from stack.yaml, after the generated ones. @default - none */
+  /** Rules from stack.yaml, after the generated ones. @default - none */
   readonly extraAcls?: readonly AclRule[];
+  /** Tests from stack.yaml, after the generated ones. @default - none */
   readonly extraTests?: readonly PolicyTest[];
+  /** Groups stack.yaml defines beside the generated ones. @default - none */
   readonly extraGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Tag owners stack.yaml defines beside the server's tag. @default - none */
   readonly extraTagOwners?: Readonly<Record<string, readonly string[]>>;
+  /** Host aliases stack.yaml defines. @default - none */
   readonly extraHosts?: Readonly<Record<string, string>>;
   /** The user's own policy file, to merge into instead of replacing it. @default - none */
   readonly basePolicy?: BasePolicy;
