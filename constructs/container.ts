@@ -271,11 +271,17 @@ function uploads(props: ContainerProps) {
   const all = [
     // Read at synth, once the whole tree is built: a file may still gain content after the
     // container that uploads it is constructed (the Syncthing server's config.xml gains every share).
-    ...(props.configFiles ?? []).map((f) => ({ file: f.containerPath, content: Lazy.stringValue({ produce: () => terraformLiteral(f.file.content) }) })),
+    ...(props.configFiles ?? []).map((f) => ({ file: f.containerPath, content: Lazy.stringValue({ produce: once(() => terraformLiteral(f.file.content)) }) })),
     // `source` is read at apply time and, unlike `content`, never stored in the state.
     ...(props.localFiles ?? []).map((f) => ({ file: f.containerPath, source: Fn.pathexpand(f.localPath) })),
   ];
   return all.length ? all : undefined;
+}
+
+/** cdktf resolves the stack twice (prepare, then synth): a megabyte of config.xml is escaped once. */
+function once(produce: () => string): () => string {
+  let value: string | undefined;
+  return () => (value ??= produce());
 }
 
 /** Terraform reads `${…}` and `%{…}` in any string as its own template: a rendered file means them literally. */

@@ -81,6 +81,11 @@ export class SyncthingServer extends Construct {
 
 /** Folder paths to mount: a path inside another mounted path comes with it. */
 export function mountRoots(paths: readonly string[]): string[] {
-  const sorted = [...new Set(paths)].sort();
-  return sorted.filter((p) => !sorted.some((o) => o !== p && p.startsWith(`${o}/`)));
+  const unique = new Set(paths);
+  // Each path's ancestors looked up, not every pair compared: a thousand readers' folders.
+  const insideAnother = (p: string) => {
+    for (let i = p.lastIndexOf("/"); i > 0; i = p.lastIndexOf("/", i - 1)) if (unique.has(p.slice(0, i))) return true;
+    return false;
+  };
+  return [...unique].filter((p) => !insideAnother(p)).sort();
 }

@@ -132,4 +132,6 @@ exec /bin/entrypoint.sh /bin/syncthing serve --home="$home" --no-browser
 
 test("folder mounts: a folder inside another mounted folder comes with it", () => {
   expect(mountRoots(["/srv/b/x", "/srv/a", "/srv/b", "/srv/a", "/srv/ab"])).toEqual(["/srv/a", "/srv/ab", "/srv/b"]);
+  // "-" sorts before "/": a sibling between a root and its children changes nothing.
+  expect(mountRoots(["/srv/a/x/y", "/srv/a-b", "/srv/a", "/srv/a-b/c", "/srv/a/x"])).toEqual(["/srv/a", "/srv/a-b"]);
 });
