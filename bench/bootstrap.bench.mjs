@@ -28,9 +28,7 @@ function bootstrap(url, keys) {
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolve, reject) =>
-    child.on("close", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(stderr)))),
-  );
+  return new Promise((resolve, reject) => child.on("close", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(stderr)))));
 }
 
 function cliHelp() {

@@ -36,7 +36,15 @@ async function bundle(dir) {
     `export { startCluster } from ${JSON.stringify(join(ROOT, "test/etl/helpers/postgres"))};
      export { generateStatistics } from ${JSON.stringify(join(ROOT, "test/etl/helpers/generate"))};`,
   );
-  const common = { bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning", external: ["better-sqlite3", "pg-native", "@electric-sql/pglite"], nodePaths: [join(ROOT, "node_modules")] };
+  const common = {
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    logLevel: "warning",
+    external: ["better-sqlite3", "pg-native", "@electric-sql/pglite"],
+    nodePaths: [join(ROOT, "node_modules")],
+  };
   await build({ ...common, entryPoints: { runner: join(dir, "runner.ts"), helpers: join(dir, "helpers.ts") }, outdir: dir });
   cpSync(join(ROOT, "runtimes/jobs/etl/migrations"), join(dir, "etl-migrations"), { recursive: true });
   return createRequire(join(dir, "helpers.js"))(join(dir, "helpers.js"));
@@ -78,7 +86,10 @@ export default async function () {
       for (let i = 0; i < REPEAT; i++) {
         psql(floorDb, "TRUNCATE page_stat_data");
         floor.push(
-          timed("bash", ["-c", `sqlite3 -csv '${stats}' 'SELECT id_book, page, start_time, duration, total_pages FROM page_stat_data' | psql -X -q -d '${floorDb}' -c '\\copy page_stat_data from stdin csv'`]).ms,
+          timed("bash", [
+            "-c",
+            `sqlite3 -csv '${stats}' 'SELECT id_book, page, start_time, duration, total_pages FROM page_stat_data' | psql -X -q -d '${floorDb}' -c '\\copy page_stat_data from stdin csv'`,
+          ]).ms,
         );
       }
 
@@ -89,7 +100,11 @@ export default async function () {
       let rss = 0;
       for (let i = 0; i < REPEAT; i++) {
         const db = freshDb();
-        const etl = (...extra) => timed(process.execPath, [CLI, "etl", "--stats", `palma=${stats}`, "--database", db, ...extra], { cwd: dir, env: { ...process.env, ABS_API_KEY: "", HARDCOVER_TOKEN: "" } }).ms;
+        const etl = (...extra) =>
+          timed(process.execPath, [CLI, "etl", "--stats", `palma=${stats}`, "--database", db, ...extra], {
+            cwd: dir,
+            env: { ...process.env, ABS_API_KEY: "", HARDCOVER_TOKEN: "" },
+          }).ms;
         cli.full.push(etl());
         cli.noChange.push(etl());
         cli.rebuild.push(etl("--full"));
@@ -102,8 +117,12 @@ export default async function () {
       const ratio = (x) => `${(median(x) / f).toFixed(2)}× floor`;
       const pct = (a, b) => `${((100 * median(a)) / median(b)).toFixed(1)} % of the full load`;
       console.log(`${label}: floor sqlite3 -csv | psql \\copy: ${ms(f)}`);
-      console.log(`${label}: full load into a fresh database: shelfstack etl ${ms(median(cli.full))} (${ratio(cli.full)}); the ETL alone ${ms(median(alone.full))} (${ratio(alone.full)})`);
-      console.log(`${label}: no-change rerun: shelfstack etl ${ms(median(cli.noChange))} (${pct(cli.noChange, cli.full)}); the ETL alone ${ms(median(alone.noChange))} (${pct(alone.noChange, alone.full)})`);
+      console.log(
+        `${label}: full load into a fresh database: shelfstack etl ${ms(median(cli.full))} (${ratio(cli.full)}); the ETL alone ${ms(median(alone.full))} (${ratio(alone.full)})`,
+      );
+      console.log(
+        `${label}: no-change rerun: shelfstack etl ${ms(median(cli.noChange))} (${pct(cli.noChange, cli.full)}); the ETL alone ${ms(median(alone.noChange))} (${pct(alone.noChange, alone.full)})`,
+      );
       console.log(`${label}: rebuild, shelfstack etl --full: ${ms(median(cli.rebuild))}`);
       console.log(`${label}: peak RSS of a process running the ETL: ${Math.round(rss / 1024)} MB`);
     }

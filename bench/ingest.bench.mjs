@@ -52,7 +52,13 @@ export default async function bench() {
       const folder = join(dir, name, "in");
       mkdirSync(folder, { recursive: true });
       books.forEach((b, i) => writeFileSync(join(folder, `book-${String(i).padStart(3, "0")}.epub`), b));
-      return { folder, files: readdirSync(folder).sort().map((f) => join(folder, f)), library: join(dir, name, "library") };
+      return {
+        folder,
+        files: readdirSync(folder)
+          .sort()
+          .map((f) => join(folder, f)),
+        library: join(dir, name, "library"),
+      };
     };
 
     // Other work on a 2-core machine skews a single timing: ingest and the batched add run in
@@ -62,7 +68,20 @@ export default async function bench() {
       const start = process.hrtime.bigint();
       const run = spawnSync(
         process.execPath,
-        [join(root, "dist/ingest.js"), "--once", "--from", drop1.folder, "--library", drop1.library, "--audiobooks", join(dir, name, "audiobooks"), "--failed", join(dir, name, "failed"), "--stable", "0"],
+        [
+          join(root, "dist/ingest.js"),
+          "--once",
+          "--from",
+          drop1.folder,
+          "--library",
+          drop1.library,
+          "--audiobooks",
+          join(dir, name, "audiobooks"),
+          "--failed",
+          join(dir, name, "failed"),
+          "--stable",
+          "0",
+        ],
         { encoding: "utf8" },
       );
       const time = seconds(start);

@@ -38,9 +38,20 @@ async function bundle(dir) {
        console.log(JSON.stringify({ sessions: etl.sessions.total, runs }));
      })().catch((e) => { console.error(e); process.exit(1); });`,
   );
-  writeFileSync(join(dir, "helpers.ts"), `export { startCluster } from ${JSON.stringify(join(ROOT, "test/etl/helpers/postgres"))};
-     export { generateStatistics } from ${JSON.stringify(join(ROOT, "test/etl/helpers/generate"))};`);
-  const common = { bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning", external: ["better-sqlite3", "pg-native", "@electric-sql/pglite"], nodePaths: [join(ROOT, "node_modules")] };
+  writeFileSync(
+    join(dir, "helpers.ts"),
+    `export { startCluster } from ${JSON.stringify(join(ROOT, "test/etl/helpers/postgres"))};
+     export { generateStatistics } from ${JSON.stringify(join(ROOT, "test/etl/helpers/generate"))};`,
+  );
+  const common = {
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    logLevel: "warning",
+    external: ["better-sqlite3", "pg-native", "@electric-sql/pglite"],
+    nodePaths: [join(ROOT, "node_modules")],
+  };
   await build({ ...common, entryPoints: { runner: join(dir, "runner.ts"), helpers: join(dir, "helpers.ts") }, outdir: dir });
   cpSync(join(ROOT, "runtimes/jobs/etl/migrations"), join(dir, "etl-migrations"), { recursive: true });
   return createRequire(join(dir, "helpers.js"))(join(dir, "helpers.js"));

@@ -10,7 +10,6 @@ import { deviceId } from "./device-id.mjs";
 const root = new URL("..", import.meta.url).pathname;
 const RUNS = 5;
 
-
 function stackYaml(readers) {
   const devices = Array.from({ length: readers }, (_, i) => `  - { name: reader${i}, kind: android-ereader, syncthingId: ${deviceId(i + 1)} }`);
   return `server:\n  dockerHost: ssh://me@nas\ntailnet:\n  name: tail1234.ts.net\n  owner: me@example.com\ndevices:\n${devices.join("\n")}\nsyncthing:\n  serverId: ${deviceId(999)}\n`;
@@ -46,8 +45,26 @@ async function timeLoad(label, configXml) {
     writeFileSync(join(sandbox, "st", "config.xml"), configXml);
     const port = await freePort();
     const start = process.hrtime.bigint();
-    const child = spawn("unshare", ["-m", "--propagation", "private", "sh", join(root, "test/syncthing/sandbox.sh"), sandbox, "/usr/bin/syncthing", "serve", "--home=/st",
-      "--no-browser", "--no-restart", "--paused", `--gui-address=127.0.0.1:${port}`, "--gui-apikey=bench"], { stdio: "ignore", env: { PATH: process.env.PATH, HOME: "/st", STHASHING: "standard" } });
+    const child = spawn(
+      "unshare",
+      [
+        "-m",
+        "--propagation",
+        "private",
+        "sh",
+        join(root, "test/syncthing/sandbox.sh"),
+        sandbox,
+        "/usr/bin/syncthing",
+        "serve",
+        "--home=/st",
+        "--no-browser",
+        "--no-restart",
+        "--paused",
+        `--gui-address=127.0.0.1:${port}`,
+        "--gui-apikey=bench",
+      ],
+      { stdio: "ignore", env: { PATH: process.env.PATH, HOME: "/st", STHASHING: "standard" } },
+    );
     let gone = false;
     const exited = new Promise((r) => child.on("exit", r)).then(() => (gone = true));
     let folders = 0;

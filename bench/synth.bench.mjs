@@ -43,7 +43,9 @@ export default async function bench() {
       cwd: root,
       env: { ...process.env, STACK_FILE: example, CHECKPOINT_DISABLE: "1", CI: "true" },
     });
-    console.log(`ratio cdktf synth / shelfstack synth: ${(cdktf / ours).toFixed(1)}× precompiled, ${(configured / ours).toFixed(1)}× as shipped  (target ≥ 10×; shelfstack target ≤ 0.25 s)`);
+    console.log(
+      `ratio cdktf synth / shelfstack synth: ${(cdktf / ours).toFixed(1)}× precompiled, ${(configured / ours).toFixed(1)}× as shipped  (target ≥ 10×; shelfstack target ≤ 0.25 s)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -40,7 +40,11 @@ async function loadModel(dir) {
       resolveDir: root,
       loader: "ts",
     },
-    bundle: true, platform: "node", format: "cjs", outfile, logLevel: "silent",
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    outfile,
+    logLevel: "silent",
   });
   const { createRequire } = await import("node:module");
   return createRequire(import.meta.url)(outfile);
@@ -51,7 +55,10 @@ function props(users, devicesPerUser) {
   const owners = Array.from({ length: users }, (_, i) => `user${i}@example.com`);
   const devices = owners.flatMap((owner, u) =>
     Array.from({ length: devicesPerUser }, (_, d) => ({
-      name: `d${u}-${d}`, kind: kinds[d % kinds.length], owner, syncthingId: d % kinds.length === 0 ? "X" : undefined,
+      name: `d${u}-${d}`,
+      kind: kinds[d % kinds.length],
+      owner,
+      syncthingId: d % kinds.length === 0 ? "X" : undefined,
     })),
   );
   return { owner: owners[0], members: owners.slice(1), serverTag: "tag:shelfstack", devices };
@@ -76,8 +83,14 @@ export default async function bench() {
     }
     const cli = join(root, "dist", "shelfstack.js");
     const example = join(root, "examples", "stack.yaml");
-    report("shelfstack policy test -c examples/stack.yaml", timed(11, () => execFileSync(process.execPath, [cli, "policy", "test", "-c", example], { stdio: "ignore" })));
-    report("shelfstack validate -c examples/stack.yaml (for scale)", timed(5, () => execFileSync(process.execPath, [cli, "validate", "-c", example], { stdio: "ignore" })));
+    report(
+      "shelfstack policy test -c examples/stack.yaml",
+      timed(11, () => execFileSync(process.execPath, [cli, "policy", "test", "-c", example], { stdio: "ignore" })),
+    );
+    report(
+      "shelfstack validate -c examples/stack.yaml (for scale)",
+      timed(5, () => execFileSync(process.execPath, [cli, "validate", "-c", example], { stdio: "ignore" })),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -64,7 +64,8 @@ export function expandHome(path: string): string {
  */
 export function writeIdentityFiles(identity: Identity, stackDir: string, keyFile: string): void {
   const key = expandHome(keyFile);
-  if (!relative(resolve(stackDir), key).startsWith("..")) throw new UsageError(`${keyFile} is inside the stack's directory, where it would be committed — give a --key-file outside it`);
+  if (!relative(resolve(stackDir), key).startsWith(".."))
+    throw new UsageError(`${keyFile} is inside the stack's directory, where it would be committed — give a --key-file outside it`);
   if (existsSync(key)) throw new UsageError(`${keyFile} already exists — it may be another server's key; give another --key-file or move it away`);
   mkdirSync(dirname(key), { recursive: true, mode: 0o700 });
   writeFileSync(key, identity.keyPem, { mode: 0o600, flag: "wx" });

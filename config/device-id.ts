@@ -18,13 +18,7 @@ function luhn32(block: string): string {
 
 /** Syncthing's own normalisation: case, separators, and the look-alike digits 0, 1, 8. */
 function normalise(id: string): string {
-  return id
-    .toUpperCase()
-    .replace(/[-\s]/g, "")
-    .replace(/=+$/, "")
-    .replace(/0/g, "O")
-    .replace(/1/g, "I")
-    .replace(/8/g, "B");
+  return id.toUpperCase().replace(/[-\s]/g, "").replace(/=+$/, "").replace(/0/g, "O").replace(/1/g, "I").replace(/8/g, "B");
 }
 
 export function isValidDeviceId(id: string): boolean {
@@ -58,6 +52,9 @@ export function deviceIdFromDigest(sha256: Uint8Array): string {
     }
   }
   if (bits > 0) base32 += ALPHABET[(value << (5 - bits)) & 31];
-  const checked = base32.match(/.{13}/g)!.map((block) => block + luhn32(block)).join("");
+  const checked = base32
+    .match(/.{13}/g)!
+    .map((block) => block + luhn32(block))
+    .join("");
   return canonicalDeviceId(checked);
 }

@@ -19,9 +19,9 @@ const MEANING: Record<keyof typeof EXIT, string> = {
 };
 
 /** The table `shelfstack --help` prints and the README documents. */
-export const EXIT_CODES: readonly { readonly name: keyof typeof EXIT; readonly code: ExitCode; readonly meaning: string }[] = (
-  Object.keys(EXIT) as (keyof typeof EXIT)[]
-).map((name) => ({ name, code: EXIT[name], meaning: MEANING[name] }));
+export const EXIT_CODES: readonly { readonly name: keyof typeof EXIT; readonly code: ExitCode; readonly meaning: string }[] = (Object.keys(EXIT) as (keyof typeof EXIT)[]).map(
+  (name) => ({ name, code: EXIT[name], meaning: MEANING[name] }),
+);
 
 /** The table as `--help` and the README show it. */
 export function exitCodesHelp(): string {

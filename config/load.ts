@@ -47,9 +47,7 @@ export function locateProblems(error: unknown, source: StackSource | undefined):
 
 /** devices[1].syncthingId */
 export function yamlPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
-    .join("");
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 /**
@@ -84,10 +82,7 @@ function describe(issue: z.core.$ZodRawIssue | z.core.$ZodIssue): string | undef
     const got = Array.isArray(issue.input) ? "a list" : typeof issue.input === "object" ? "a mapping" : typeof issue.input === "string" ? "text" : `a ${typeof issue.input}`;
     // What to write instead; never the value itself, which may be a secret typed in the wrong place.
     const fix: Record<string, string> = {
-      number:
-        typeof issue.input === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(issue.input)
-          ? "write the number without quotes"
-          : "write a plain number, e.g. 30",
+      number: typeof issue.input === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(issue.input) ? "write the number without quotes" : "write a plain number, e.g. 30",
       boolean: typeof issue.input === "string" ? "write true or false, without quotes" : "write true or false",
       string: "write text; put it in quotes if it looks like a number or true/false",
       array: 'write a list: one "- item" line per entry below the key, or [a, b]',
@@ -113,7 +108,10 @@ function yamlMessage(error: YAMLError, text: string): string {
   const bare = first.replace(/ at line \d+, column \d+:?$/, "");
   switch (error.code) {
     case "DUPLICATE_KEY": {
-      const key = text.slice(error.pos[0]).match(/^["']?([^"':\n]*)/)?.[1]?.trim();
+      const key = text
+        .slice(error.pos[0])
+        .match(/^["']?([^"':\n]*)/)?.[1]
+        ?.trim();
       return `the key ${key ? `"${key}" ` : ""}appears twice in this mapping — keep one (YAML would silently use only one of them)`;
     }
     case "TAB_AS_INDENT":
@@ -154,7 +152,11 @@ export function parseStack(text: string, file = "stack.yaml"): StackConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const yamlErrors = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")];
-  if (yamlErrors.length > 0) throw new StackError(file, yamlErrors.map((e) => yamlProblem(e, text)));
+  if (yamlErrors.length > 0)
+    throw new StackError(
+      file,
+      yamlErrors.map((e) => yamlProblem(e, text)),
+    );
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
@@ -220,7 +222,7 @@ export function readStackFile(path: string): string {
     // Read one byte past the limit: a file that grows while being read is still caught.
     const buffer = Buffer.alloc(Math.min(stat.size, MAX_STACK_BYTES) + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > MAX_STACK_BYTES) throw new UsageError(tooLarge(path));
     return buffer.subarray(0, length).toString("utf8");
   } catch (error) {

@@ -188,7 +188,12 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /** Why a folder at these paths can hold a live SQLite database, or undefined. */
-function sqliteReason(content: FolderContent, serverPath: string | undefined, devicePaths: readonly { path: string; device: ResolvedDevice }[], paths: ServerPaths): string | undefined {
+function sqliteReason(
+  content: FolderContent,
+  serverPath: string | undefined,
+  devicePaths: readonly { path: string; device: ResolvedDevice }[],
+  paths: ServerPaths,
+): string | undefined {
   if (content === "koreader-settings") return "KOReader's settings folder holds statistics.sqlite3";
   if (content === "library") return "the Calibre library holds metadata.db";
   const serverDbs: [string, string][] = [
@@ -224,11 +229,7 @@ function versioningOf(input: FolderInput): SyncthingVersioning | undefined {
  * Resolves folders and checks every folder rule. Problems carry the YAML path of the field to fix;
  * a default folder cannot break a rule, so problems always point into `syncthing.folders`.
  */
-export function planFolders(
-  syncthing: StackInput["syncthing"],
-  devices: readonly ResolvedDevice[],
-  paths: ServerPaths,
-): { folders: SyncthingFolder[]; problems: FolderProblem[] } {
+export function planFolders(syncthing: StackInput["syncthing"], devices: readonly ResolvedDevice[], paths: ServerPaths): { folders: SyncthingFolder[]; problems: FolderProblem[] } {
   const folders: SyncthingFolder[] = [];
   const problems: FolderProblem[] = [];
   if (!syncthing.enabled) return { folders, problems };
@@ -261,25 +262,36 @@ export function planFolders(
     const serverType = input.serverType ?? types.server;
     const deviceType = input.deviceType ?? types.device;
     const serverPath = input.serverPath ?? (input.content === "library" ? paths.ebooks : input.content === "koreader-settings" ? paths.statistics : undefined);
-    if (!serverPath) report(at("serverPath"), `a folder with content "other" needs serverPath — the absolute path on the server, e.g. ${paths.appdata.replace(/\/appdata$/, "")}/shared`);
+    if (!serverPath)
+      report(at("serverPath"), `a folder with content "other" needs serverPath — the absolute path on the server, e.g. ${paths.appdata.replace(/\/appdata$/, "")}/shared`);
     const devicePathOf = (d: ResolvedDevice) =>
       input.devicePath ?? (input.content === "library" ? d.libraryPath : input.content === "koreader-settings" ? d.koreaderSettingsPath : undefined);
-    if (input.content === "other" && input.devicePath === undefined) report(at("devicePath"), `a folder with content "other" needs devicePath — the absolute path on the device, e.g. /storage/emulated/0/Documents/shared`);
+    if (input.content === "other" && input.devicePath === undefined)
+      report(at("devicePath"), `a folder with content "other" needs devicePath — the absolute path on the device, e.g. /storage/emulated/0/Documents/shared`);
 
     // The SQLite rule: a live database synced two-way is corrupted by the first concurrent write.
     const devicePaths = members.flatMap((d) => (devicePathOf(d) ? [{ path: devicePathOf(d)!, device: d }] : []));
     const reason = sqliteReason(input.content, serverPath, devicePaths, paths);
     if (reason) {
       if (serverType === "sendreceive") {
-        report(at(input.serverType ? "serverType" : "direction"), `can hold a live SQLite database (${reason}); Syncthing would merge concurrent writes into a corrupt file, so it is never sendreceive — ${input.serverType ? "use sendonly or receiveonly" : "use direction to-devices or from-devices"}`);
+        report(
+          at(input.serverType ? "serverType" : "direction"),
+          `can hold a live SQLite database (${reason}); Syncthing would merge concurrent writes into a corrupt file, so it is never sendreceive — ${input.serverType ? "use sendonly or receiveonly" : "use direction to-devices or from-devices"}`,
+        );
       }
       if (deviceType === "sendreceive" && !(serverType === "sendreceive" && !input.deviceType)) {
-        report(at(input.deviceType ? "deviceType" : "direction"), `can hold a live SQLite database (${reason}); it is never sendreceive on a device — ${input.deviceType ? "use sendonly or receiveonly" : "use direction to-devices or from-devices"}`);
+        report(
+          at(input.deviceType ? "deviceType" : "direction"),
+          `can hold a live SQLite database (${reason}); it is never sendreceive on a device — ${input.deviceType ? "use sendonly or receiveonly" : "use direction to-devices or from-devices"}`,
+        );
       }
     }
     const sends = (t: FolderType) => t === "sendonly" || t === "sendreceive";
     if (!sends(serverType) && !sends(deviceType)) {
-      report(at(input.serverType ? "serverType" : input.deviceType ? "deviceType" : "direction"), `neither side sends (server ${serverType}, devices ${deviceType}), so nothing would ever sync — let one side send`);
+      report(
+        at(input.serverType ? "serverType" : input.deviceType ? "deviceType" : "direction"),
+        `neither side sends (server ${serverType}, devices ${deviceType}), so nothing would ever sync — let one side send`,
+      );
     }
     const versioning = versioningOf(input);
     if (input.versioning && input.versioning.type !== "none" && serverType === "sendonly") {

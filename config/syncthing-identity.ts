@@ -39,7 +39,10 @@ export function serverIdentity(config: StackConfig): ServerIdentity | undefined 
   const stackDir = config.source ? dirname(resolve(config.source.file)) : process.cwd();
   const certPath = resolve(stackDir, identity.certificate);
   if (!existsSync(certPath)) {
-    throw problem("syncthing.identity.certificate", `${identity.certificate}: no such file beside stack.yaml — run \`shelfstack syncthing identity\` to make the server's identity, or remove syncthing.identity`);
+    throw problem(
+      "syncthing.identity.certificate",
+      `${identity.certificate}: no such file beside stack.yaml — run \`shelfstack syncthing identity\` to make the server's identity, or remove syncthing.identity`,
+    );
   }
   const certificatePem = readFileSync(certPath, "utf8");
   let deviceId: string;
@@ -49,11 +52,17 @@ export function serverIdentity(config: StackConfig): ServerIdentity | undefined 
     throw problem("syncthing.identity.certificate", `${identity.certificate} is not a PEM certificate — use the cert.pem that \`shelfstack syncthing identity\` wrote`);
   }
   if (!config.syncthing.serverId || canonicalDeviceId(config.syncthing.serverId) !== deviceId) {
-    throw problem("syncthing.serverId", `does not match ${identity.certificate}, whose device ID is ${deviceId} — write that ID here (the readers must list the ID the server will really have)`);
+    throw problem(
+      "syncthing.serverId",
+      `does not match ${identity.certificate}, whose device ID is ${deviceId} — write that ID here (the readers must list the ID the server will really have)`,
+    );
   }
   const keyOnDisk = identity.keyFile.replace(/^~(?=\/)/, process.env.HOME ?? "~");
   if (isAbsolute(keyOnDisk) && !relative(stackDir, keyOnDisk).startsWith("..")) {
-    throw problem("syncthing.identity.keyFile", `${identity.keyFile} is inside the stack's directory, where it would be committed — move the private key outside it (e.g. ~/.config/shelfstack/) and write that path here`);
+    throw problem(
+      "syncthing.identity.keyFile",
+      `${identity.keyFile} is inside the stack's directory, where it would be committed — move the private key outside it (e.g. ~/.config/shelfstack/) and write that path here`,
+    );
   }
   return { deviceId, certificatePem, keyFile: identity.keyFile };
 }

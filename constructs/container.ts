@@ -127,7 +127,10 @@ export class Container extends Construct {
     const env = [
       ...Object.entries(props.environment ?? {}).map(([k, v]) => `${k}=${v}`),
       ...Object.entries(props.secrets ?? {}).map(
-        ([k, value]) => `${k}=${secretParts(value).map((part) => (typeof part === "string" ? part : secrets.terraform(part))).join("")}`,
+        ([k, value]) =>
+          `${k}=${secretParts(value)
+            .map((part) => (typeof part === "string" ? part : secrets.terraform(part)))
+            .join("")}`,
       ),
     ].sort();
     const hc = props.healthCheck;

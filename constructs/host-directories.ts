@@ -25,11 +25,7 @@ export class HostDirectories extends Construct implements IAspect {
   static readonly script = (owner: string): string => {
     const [uid, gid] = owner.split(":");
     // One line: cdktf's HCL output (synth --hcl) cannot hold a multi-line string in a list.
-    return (
-      'set -eu; for d in "$1"/*; do ' +
-      `if [ "$(stat -c %u:%g "$d")" = 0:0 ] && [ -z "$(find "$d" -type f | head -n 1)" ]; then chown -R ${uid}:${gid} "$d"; fi; ` +
-      "done"
-    );
+    return 'set -eu; for d in "$1"/*; do ' + `if [ "$(stat -c %u:%g "$d")" = 0:0 ] && [ -z "$(find "$d" -type f | head -n 1)" ]; then chown -R ${uid}:${gid} "$d"; fi; ` + "done";
   };
 
   private readonly owner: string;
@@ -49,7 +45,10 @@ export class HostDirectories extends Construct implements IAspect {
   /** cdktf calls this at synth (Testing.synth and app.synth alike), for this node and each below it. */
   visit(node: IConstruct): void {
     if (node !== this || this.prepared !== undefined) return;
-    const consumers = this.node.scope!.node.findAll().filter(Container.isContainer).filter((c) => c.user === this.owner);
+    const consumers = this.node
+      .scope!.node.findAll()
+      .filter(Container.isContainer)
+      .filter((c) => c.user === this.owner);
     const dirs = [...new Set(consumers.flatMap((c) => c.volumes.map((v) => v.hostPath)))].sort();
     this.prepared = null;
     if (dirs.length === 0) return;

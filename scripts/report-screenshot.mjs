@@ -42,7 +42,8 @@ try {
   }
   for (const b of history.ebooks) {
     const { db } = files.get(b.device);
-    const id = db.prepare("INSERT INTO book (title, authors, md5, pages, notes, highlights, last_open, total_read_time, total_read_pages) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)")
+    const id = db
+      .prepare("INSERT INTO book (title, authors, md5, pages, notes, highlights, last_open, total_read_time, total_read_pages) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)")
       .run(b.title, b.author, md5Of(b.title), b.pages).lastInsertRowid;
     books.set(b.title, { ...b, id: Number(id), page: 1 });
   }
@@ -78,7 +79,11 @@ try {
   }
   for (const { db } of files.values()) db.close();
 
-  const cli = (...args) => execFileSync(process.execPath, [join(ROOT, "dist", "shelfstack.js"), ...args, "-c", join(ROOT, "examples", "stack.yaml")], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+  const cli = (...args) =>
+    execFileSync(process.execPath, [join(ROOT, "dist", "shelfstack.js"), ...args, "-c", join(ROOT, "examples", "stack.yaml")], {
+      cwd: dir,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   const database = join(dir, "warehouse");
   cli("etl", ...[...files].flatMap(([device, f]) => ["--stats", `${device}=${f.path}`]), "--database", database);
 
@@ -88,7 +93,12 @@ try {
   for (const [i, a] of history.audiobooks.entries()) {
     const book = `example-audiobook-${i}`;
     await pg.query("INSERT INTO shelfstack.books (id, title, author, format, abs_item_id) VALUES ($1, $2, $3, 'audiobook', $4)", [book, a.title, a.author, `li_${i}`]);
-    await pg.query("INSERT INTO shelfstack.book_sources (source, source_key, book_id, title, author) VALUES ('audiobookshelf', $1, $2, $3, $4)", [`li_${i}`, book, a.title, a.author]);
+    await pg.query("INSERT INTO shelfstack.book_sources (source, source_key, book_id, title, author) VALUES ('audiobookshelf', $1, $2, $3, $4)", [
+      `li_${i}`,
+      book,
+      a.title,
+      a.author,
+    ]);
   }
   for (const l of listening) {
     const i = history.audiobooks.indexOf(l.a);
@@ -102,10 +112,20 @@ try {
   const report = join(dir, "report");
   cli("report", "-o", report, "--database", database);
   mkdirSync(dirname(out), { recursive: true });
-  execFileSync("/usr/bin/chromium", [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--hide-scrollbars",
-    "--window-size=900,1250", `--screenshot=${out}`, `file://${join(report, "index.html")}`,
-  ], { stdio: "ignore" });
+  execFileSync(
+    "/usr/bin/chromium",
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--hide-scrollbars",
+      "--window-size=900,1250",
+      `--screenshot=${out}`,
+      `file://${join(report, "index.html")}`,
+    ],
+    { stdio: "ignore" },
+  );
   console.log(`screenshot: ${out}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

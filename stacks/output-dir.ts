@@ -25,6 +25,7 @@ import { pidAlive } from "../config/pid";
 export const OUTPUT_MARKER = ".shelfstack-output";
 const MARKER_TEXT = "Written by `shelfstack synth`: this directory is replaced whole by the next synth. Edit stack.yaml, not these files.\n";
 
+// prettier-ignore
 const SYSTEM_DIRS = new Set([
   "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt",
   "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/snap", "/Users", "/Library", "/System", "/Applications",
@@ -53,11 +54,7 @@ function lstatOrUndefined(path: string) {
 }
 
 /** What sits at the output path now, once it has been checked to be synth's to replace. */
-type Current =
-  | { kind: "none" }
-  | { kind: "empty-dir" }
-  | { kind: "marked-dir" }
-  | { kind: "link"; version: string };
+type Current = { kind: "none" } | { kind: "empty-dir" } | { kind: "marked-dir" } | { kind: "link"; version: string };
 
 function isSystemDir(path: string): boolean {
   if (path === "/" || SYSTEM_DIRS.has(path)) return true;

@@ -33,7 +33,9 @@ const tracked = execFileSync("git", ["ls-files", "*.ts", "*.mjs", "**/Dockerfile
   .filter((f) => f && f !== "test/readme-anchors.test.ts");
 
 test("the slug is GitHub's: punctuation dropped, spaces to hyphens", () => {
-  expect(githubSlug("First start without clicks: `shelfstack bootstrap` and a SETUP.md per device")).toBe("first-start-without-clicks-shelfstack-bootstrap-and-a-setupmd-per-device");
+  expect(githubSlug("First start without clicks: `shelfstack bootstrap` and a SETUP.md per device")).toBe(
+    "first-start-without-clicks-shelfstack-bootstrap-and-a-setupmd-per-device",
+  );
   expect([...readmeAnchors("## Decisions\n## Decisions\n")]).toEqual(["decisions", "decisions-1"]);
 });
 

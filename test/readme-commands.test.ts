@@ -21,7 +21,10 @@ function shellLines(readme: string): string[] {
 function commandLines(readme: string): CommandLine[] {
   const found: CommandLine[] = [];
   for (const raw of shellLines(readme)) {
-    const line = raw.replace(/\s+#\s.*$/, "").replace(/^#.*$/, "").trim();
+    const line = raw
+      .replace(/\s+#\s.*$/, "")
+      .replace(/^#.*$/, "")
+      .trim();
     const m = /(?:^|\s|&&\s)(?:node dist\/shelfstack\.js|shelfstack)\s+(.*)$/.exec(line);
     if (!m) continue;
     const words = m[1].match(/"[^"]*"|'[^']*'|\S+/g) ?? [];

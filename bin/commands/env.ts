@@ -18,11 +18,7 @@ const WITHOUT_FIELD: Record<string, string> = {
 };
 
 const env: Command = (args) => {
-  const { values } = parse(
-    args,
-    { config: { type: "string", short: "c" }, for: { type: "string" }, check: { type: "boolean" }, json: { type: "boolean" } },
-    HELP,
-  );
+  const { values } = parse(args, { config: { type: "string", short: "c" }, for: { type: "string" }, check: { type: "boolean" }, json: { type: "boolean" } }, HELP);
   const paths = values.for ? [values.for] : ["terraform", "compose"];
   if (!paths.every((p) => p === "terraform" || p === "compose")) {
     return failure(new UsageError(`--for takes terraform or compose, not "${values.for}"`), { prefix: "shelfstack env" });

@@ -137,15 +137,28 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
     if (given !== undefined) return given;
     if (!prompter) {
       if (fallback !== undefined && values.yes) return fallback;
-      throw new UsageError(`--${flag} is needed: ${question.charAt(0).toLowerCase()}${question.slice(1)}${fallback !== undefined ? ` (or --yes for the default, ${fallback})` : ""}`);
+      throw new UsageError(
+        `--${flag} is needed: ${question.charAt(0).toLowerCase()}${question.slice(1)}${fallback !== undefined ? ` (or --yes for the default, ${fallback})` : ""}`,
+      );
     }
     return prompter.ask(question, check, fallback);
   };
   const tailnet = await need("tailnet", flagValue("tailnet", values.tailnet, checks.tailnet), "Tailnet name (admin console → DNS), e.g. tail1234.ts.net", checks.tailnet);
   const owner = await need("owner", flagValue("owner", values.owner, checks.owner), "Your tailnet login, e.g. alice@example.com", checks.owner);
-  const dockerHost = await need("docker-host", flagValue("docker-host", values["docker-host"], checks.dockerHost), "The server's Docker, e.g. ssh://reader@homeserver", checks.dockerHost);
+  const dockerHost = await need(
+    "docker-host",
+    flagValue("docker-host", values["docker-host"], checks.dockerHost),
+    "The server's Docker, e.g. ssh://reader@homeserver",
+    checks.dockerHost,
+  );
   const hostname = await need("hostname", flagValue("hostname", values.hostname, checks.hostname), "The server's name on the tailnet", checks.hostname, DEFAULT_HOSTNAME);
-  const timezoneAnswer = await need("timezone", flagValue("timezone", values.timezone, checks.timezone), "The server's time zone, e.g. Europe/Berlin", checks.timezone, DEFAULT_TIMEZONE);
+  const timezoneAnswer = await need(
+    "timezone",
+    flagValue("timezone", values.timezone, checks.timezone),
+    "The server's time zone, e.g. Europe/Berlin",
+    checks.timezone,
+    DEFAULT_TIMEZONE,
+  );
 
   const devices = (values.device ?? []).map(parseDevice);
   if (!devices.length) {
@@ -159,9 +172,7 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
         continue;
       }
       const kind = (await prompter.ask(`Kind of ${name} (${deviceKinds.join(", ")})`, checks.kind, "android-ereader")) as Device["kind"];
-      const id = syncs(kind)
-        ? await prompter.ask(`Syncthing ID of ${name} (its Syncthing app → Show device ID; empty to add it later)`, checks.syncthingId, undefined, true)
-        : "";
+      const id = syncs(kind) ? await prompter.ask(`Syncthing ID of ${name} (its Syncthing app → Show device ID; empty to add it later)`, checks.syncthingId, undefined, true) : "";
       devices.push({ name, kind, syncthingId: id ? canonicalDeviceId(id) : undefined });
     }
   }
@@ -170,7 +181,8 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
   if (values["no-backup"]) {
     if (values.koofr) throw new UsageError("give --koofr LOGIN or --no-backup, not both");
   } else if (values.koofr !== undefined) koofr = flagValue("koofr", values.koofr, (v) => problemWith(email, v));
-  else if (!prompter && !values.yes) throw new UsageError("--koofr LOGIN or --no-backup is needed: whether to back up the library to Koofr (or --yes for the default, a backup with the owner's login)");
+  else if (!prompter && !values.yes)
+    throw new UsageError("--koofr LOGIN or --no-backup is needed: whether to back up the library to Koofr (or --yes for the default, a backup with the owner's login)");
   else if (!prompter || (await prompter.yesNo("Back up the library to Koofr (encrypted, nightly)?", true))) {
     koofr = prompter ? await prompter.ask("Your Koofr login", (v) => problemWith(email, v), owner) : owner;
   }
@@ -181,7 +193,8 @@ async function gather(values: ReturnType<typeof parseInit>["values"], prompter: 
     const fallback = defaultKeyFile(hostname);
     const checkKey = (v: string) => (/^(\/|~\/)/.test(v) ? undefined : "write an absolute path or one starting with ~/ (outside the repository)");
     if (values["key-file"] !== undefined) keyFile = flagValue("key-file", values["key-file"], checkKey);
-    else if (!prompter && !values.yes) throw new UsageError(`--key-file PATH or --no-identity is needed: where the server's Syncthing private key goes (or --yes for the default, ${fallback})`);
+    else if (!prompter && !values.yes)
+      throw new UsageError(`--key-file PATH or --no-identity is needed: where the server's Syncthing private key goes (or --yes for the default, ${fallback})`);
     else if (!prompter) keyFile = fallback;
     else if (await prompter.yesNo("Make the server's Syncthing identity now (the readers' configs are then complete from the first deploy)?", true)) {
       keyFile = await prompter.ask("Where to keep its private key (outside the repository)", checkKey, fallback);
@@ -212,7 +225,8 @@ export function stackYaml(a: Answers, identity?: Identity): string {
     " variable at deploy time (.env.example lists them).",
   ].join("\n");
   for (const key of ["tailnet", "devices", "backup", "syncthing"]) {
-    const pair = doc.contents && "items" in doc.contents ? (doc.contents.items as { key: { spaceBefore?: boolean; value?: unknown } }[]).find((p) => p.key.value === key) : undefined;
+    const pair =
+      doc.contents && "items" in doc.contents ? (doc.contents.items as { key: { spaceBefore?: boolean; value?: unknown } }[]).find((p) => p.key.value === key) : undefined;
     if (pair) pair.key.spaceBefore = true;
   }
   return doc.toString({ lineWidth: 0 });
@@ -251,7 +265,11 @@ export function envExample(config: StackConfig, keyFile: string | undefined): st
     lines.push("", `# ${p?.description ?? "a secret"}${p ? ` (stack.yaml: ${p.path})` : ""}`, `${name}=`);
   }
   if (keyFile) {
-    lines.push("", `# The server's Syncthing private key is no variable: it is the file ${keyFile} (syncthing.identity.keyFile),`, "# outside this repository. Keep a copy somewhere safe; the deploy uploads it from there.");
+    lines.push(
+      "",
+      `# The server's Syncthing private key is no variable: it is the file ${keyFile} (syncthing.identity.keyFile),`,
+      "# outside this repository. Keep a copy somewhere safe; the deploy uploads it from there.",
+    );
   }
   return lines.join("\n") + "\n";
 }

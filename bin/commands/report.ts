@@ -41,4 +41,3 @@ const report: Command = async (args) => {
   }
 };
 export default report;
-

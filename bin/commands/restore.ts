@@ -56,7 +56,9 @@ const restore: Command = async (args) => {
       const sample = values.sample === undefined ? (config.backup?.drill.sample ?? 20) : Number(values.sample);
       if (!Number.isInteger(sample) || sample < 1) throw new UsageError(`--sample takes a whole number ≥ 1, got "${values.sample}"`);
       const result = await runDrill({ config, rcloneConfig, sample, log });
-      console.log(`restore drill ok: ${result.verified} file(s) downloaded, decrypted and byte-identical to the library (${result.changedSinceLastDrill} changed since the last drill)`);
+      console.log(
+        `restore drill ok: ${result.verified} file(s) downloaded, decrypted and byte-identical to the library (${result.changedSinceLastDrill} changed since the last drill)`,
+      );
       return EXIT.ok;
     }
     const result = await runRestore({ config, rcloneConfig, to: values.to!, path: values.path, at: values.at ? parseAt(values.at) : undefined, log });

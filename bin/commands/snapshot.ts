@@ -29,13 +29,17 @@ outside every Syncthing folder; SETUP.md says how to put the file back on the re
 const RESTORE_HELP = HELP.slice(HELP.indexOf("       shelfstack snapshot restore")).replace(/^ +/, "usage: ");
 
 async function restoreCommand(args: string[]): Promise<ExitCode> {
-  const { values } = parse(args, { config: { type: "string", short: "c" }, reader: { type: "string" }, at: { type: "string" }, to: { type: "string" }, repo: { type: "string" } }, RESTORE_HELP);
+  const { values } = parse(
+    args,
+    { config: { type: "string", short: "c" }, reader: { type: "string" }, at: { type: "string" }, to: { type: "string" }, repo: { type: "string" } },
+    RESTORE_HELP,
+  );
   if (!values.reader || !values.to) throw new UsageError(`snapshot restore needs --reader <name> and --to DIR\n\n${RESTORE_HELP}`);
   const config = loadFromArgs(values.config);
   try {
     const result = restoreStatistics({ config, repo: values.repo, reader: values.reader, at: values.at ? parseAt(values.at) : undefined, to: values.to });
     console.log(`${result.file}: ${values.reader}'s statistics as of ${result.date} (snapshot ${result.commit.slice(0, 12)}), integrity_check ok`);
-    console.log("To put it back on the reader, follow \"Putting statistics back\" in that reader's SETUP.md.");
+    console.log('To put it back on the reader, follow "Putting statistics back" in that reader\'s SETUP.md.');
     return EXIT.ok;
   } catch (error) {
     return failure(error, { prefix: "shelfstack snapshot restore" });

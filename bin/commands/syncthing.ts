@@ -29,7 +29,9 @@ const syncthing: Command = async (args) => {
     throw new UsageError(`${file} already has syncthing.identity (server ${config.syncthing.serverId}) — keep it, or give --replace to make a new one`);
   }
   if (config.syncthing.serverId && !config.syncthing.identity && !values.replace) {
-    throw new UsageError(`${file} already names the server's ID (${config.syncthing.serverId}), which the server made itself — a new identity changes it, and every reader must then re-add the server; give --replace to do that`);
+    throw new UsageError(
+      `${file} already names the server's ID (${config.syncthing.serverId}), which the server made itself — a new identity changes it, and every reader must then re-add the server; give --replace to do that`,
+    );
   }
   const keyFile = values["key-file"] ?? defaultKeyFile(config.server.hostname);
   if (!/^(\/|~\/)/.test(keyFile)) throw new UsageError(`--key-file ${keyFile}: write an absolute path or one starting with ~/ (the key lives outside the repository)`);

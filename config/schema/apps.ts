@@ -46,7 +46,10 @@ export const shelfbridgeSchema = z
     enabled: z.boolean().default(true),
     /** When progress is pushed to Hardcover (shelfbridge's own cron, server time zone). */
     schedule: cron.default("0 * * * *"),
-    userId: z.string().regex(/^[a-z0-9_-]+$/, { message: "use lower-case letters, digits, _ and -" }).default("reader"),
+    userId: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/, { message: "use lower-case letters, digits, _ and -" })
+      .default("reader"),
     hardcoverToken: secret("HARDCOVER_TOKEN"),
     /** Percent of progress below which a book is not synced. */
     minProgressThreshold: z.number().min(0).max(100).default(5),

@@ -10,7 +10,27 @@ import { cronProblem } from "../cron";
 const SPECIAL_PATH_CHARACTER = /[$:,"'`\\*?[\]{}<>|&;!#%=\u0000-\u001f\u007f]/u;
 
 /** Directories a data folder must never be (or be inside, for the first group): the system's own. */
-const SYSTEM_TREES = ["/etc", "/proc", "/sys", "/dev", "/boot", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/run", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/include", "/usr/share", "/var/lib/docker", "/var/run"];
+const SYSTEM_TREES = [
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/run",
+  "/usr/bin",
+  "/usr/sbin",
+  "/usr/lib",
+  "/usr/include",
+  "/usr/share",
+  "/var/lib/docker",
+  "/var/run",
+];
 const SYSTEM_DIRS = ["/", "/usr", "/usr/local", "/var", "/var/lib", "/home", "/root", "/tmp", "/srv", "/opt", "/mnt", "/media"];
 
 function describeCharacter(c: string): string {
@@ -90,11 +110,9 @@ export const cron = z.string().superRefine((value, ctx) => {
 });
 
 /** A name used in DNS (tailnet machine names, container names): lower-case letters, digits, -. */
-export const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: "use lower-case letters, digits and - (a DNS name), e.g. palma",
-  });
+export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  message: "use lower-case letters, digits and - (a DNS name), e.g. palma",
+});
 
 export const email = z.email({ message: "not an e-mail address — write the tailnet login, e.g. alice@example.com" });
 

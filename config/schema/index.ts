@@ -36,9 +36,7 @@ const RULE_INPUTS = new Set(["server", "devices", "syncthing", "etl", "backup"])
 
 // The rules also run when other sections have field errors, so one run reports both.
 export const stackSchema = stackObject.superRefine(crossFieldRules, {
-  when: (payload) =>
-    typeof (payload.value as { tailnet?: unknown })?.tailnet === "object" &&
-    !payload.issues.some((issue) => RULE_INPUTS.has(String(issue.path?.[0]))),
+  when: (payload) => typeof (payload.value as { tailnet?: unknown })?.tailnet === "object" && !payload.issues.some((issue) => RULE_INPUTS.has(String(issue.path?.[0]))),
 });
 
 /** stack.yaml as written, with zod's defaults applied (see resolve.ts for derived defaults). */

@@ -9,14 +9,14 @@ export type BackupFolder = (typeof backupFolders)[number];
 export const backupSchema = z
   .object({
     enabled: z.boolean().default(true).describe("run `shelfstack backup` nightly in the jobs container"),
-    schedule: cron
-      .default("30 2 * * *")
-      .describe("when the encrypted backup runs (server time zone); after the statistics snapshot, so it carries that night's snapshot"),
+    schedule: cron.default("30 2 * * *").describe("when the encrypted backup runs (server time zone); after the statistics snapshot, so it carries that night's snapshot"),
     koofr: z
       .object({
         user: z.email({ message: "not an e-mail address — write your Koofr login" }).describe("your Koofr login (e-mail)"),
         password: secret("KOOFR_APP_PASSWORD").describe("a Koofr app password (Koofr → Preferences → Password → App passwords), never the account password"),
-        endpoint: httpUrl("https://app.koofr.net").default("https://app.koofr.net").describe("Koofr's address; another one is used as a Koofr-compatible server (rclone provider other)"),
+        endpoint: httpUrl("https://app.koofr.net")
+          .default("https://app.koofr.net")
+          .describe("Koofr's address; another one is used as a Koofr-compatible server (rclone provider other)"),
       })
       .strict(),
     remotePath: z
@@ -50,7 +50,12 @@ export const backupSchema = z
       .object({
         enabled: z.boolean().default(true).describe("run `shelfstack restore-drill` from the crontab: prove the backup decrypts to the library's bytes"),
         schedule: cron.default("0 4 * * 0").describe("when the restore drill runs (server time zone); weekly by default, after the night's backup"),
-        sample: z.int().min(1, { message: "at least 1 file" }).max(10_000, { message: "at most 10000 files" }).default(20).describe("files downloaded at random each drill, besides every file changed since the last drill"),
+        sample: z
+          .int()
+          .min(1, { message: "at least 1 file" })
+          .max(10_000, { message: "at most 10000 files" })
+          .default(20)
+          .describe("files downloaded at random each drill, besides every file changed since the last drill"),
       })
       .strict()
       .prefault({})

@@ -22,9 +22,7 @@ export const folderSchema = z
     direction: z
       .enum(["to-devices", "from-devices", "two-way"], { message: "use to-devices, from-devices or two-way" })
       .describe("which way files flow; decides both sides' folder types (to-devices: server sendonly, devices receiveonly)"),
-    serverPath: absolutePath
-      .optional()
-      .describe("the folder on the server; default server.paths.ebooks (library), server.paths.statistics/<device> (koreader-settings)"),
+    serverPath: absolutePath.optional().describe("the folder on the server; default server.paths.ebooks (library), server.paths.statistics/<device> (koreader-settings)"),
     devicePath: devicePath.optional().describe("the folder on the device; default the device's libraryPath / koreaderSettingsPath"),
     devices: z.array(z.string()).optional().describe("names of the devices that share it; default every Android device with a syncthingId"),
     serverType: folderType.optional().describe("override the server side's type derived from direction (rarely needed)"),
@@ -45,31 +43,35 @@ export const syncthingSchema = z
     enabled: z.boolean().default(true).describe("run Syncthing on the server and render each Android reader's config"),
     serverId: syncthingDeviceId
       .optional()
-      .describe("the server's own Syncthing device ID — written by `shelfstack init` / `shelfstack syncthing identity` (or read from the server after its first start); then each reader's config lists the server"),
+      .describe(
+        "the server's own Syncthing device ID — written by `shelfstack init` / `shelfstack syncthing identity` (or read from the server after its first start); then each reader's config lists the server",
+      ),
     identity: z
       .object({
-        certificate: z
-          .string()
-          .min(1)
-          .describe("the server's public Syncthing certificate (its cert.pem), a path relative to stack.yaml; commit it"),
+        certificate: z.string().min(1).describe("the server's public Syncthing certificate (its cert.pem), a path relative to stack.yaml; commit it"),
         keyFile: z
           .string()
-          .regex(/^(\/|~\/)/, { message: "write an absolute path or one starting with ~/ — the private key lives outside the repository, e.g. ~/.config/shelfstack/shelf-syncthing-key.pem" })
+          .regex(/^(\/|~\/)/, {
+            message: "write an absolute path or one starting with ~/ — the private key lives outside the repository, e.g. ~/.config/shelfstack/shelf-syncthing-key.pem",
+          })
           .describe("the certificate's private key (key.pem) on the machine that deploys, outside the repository; never commit it"),
       })
       .strict()
       .optional()
-      .describe("the server's Syncthing key pair, made before the first deploy (`shelfstack syncthing identity`); placed in Syncthing's home before it starts. Without it Syncthing makes its own on first start"),
+      .describe(
+        "the server's Syncthing key pair, made before the first deploy (`shelfstack syncthing identity`); placed in Syncthing's home before it starts. Without it Syncthing makes its own on first start",
+      ),
     apiKey: secret("SYNCTHING_API_KEY").describe("key of the server's Syncthing GUI/REST API (STGUIAPIKEY), which listens on 127.0.0.1 only"),
-    folders: z
-      .array(folderSchema)
-      .optional()
-      .describe("default: the library to each Android reader, and each reader's KOReader settings back to the server"),
+    folders: z.array(folderSchema).optional().describe("default: the library to each Android reader, and each reader's KOReader settings back to the server"),
   })
   .strict()
   .superRefine((syncthing, ctx) => {
     if (syncthing.identity && !syncthing.serverId) {
-      ctx.addIssue({ code: "custom", path: ["serverId"], message: "is required with syncthing.identity — write the device ID of its certificate (`shelfstack syncthing identity` printed it)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["serverId"],
+        message: "is required with syncthing.identity — write the device ID of its certificate (`shelfstack syncthing identity` printed it)",
+      });
     }
   })
   .prefault({});

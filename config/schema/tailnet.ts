@@ -58,15 +58,9 @@ export const tailnetSchema = z
       .describe("the tailnet's DNS name (admin console, DNS page), e.g. tail1234.ts.net"),
     owner: email.describe("tailnet login that owns the stack: a reader, and the owner of the server's tag"),
     members: z.array(email).default([]).describe("more people who may open the library (their devices go under devices)"),
-    magicDns: z
-      .boolean()
-      .default(true)
-      .describe("turn MagicDNS on with Terraform (the HTTPS name needs it); false leaves the tailnet's DNS settings alone"),
+    magicDns: z.boolean().default(true).describe("turn MagicDNS on with Terraform (the HTTPS name needs it); false leaves the tailnet's DNS settings alone"),
     serverTag: tag.default("tag:shelfstack").describe("the tag the server's node carries; its auth key is issued for it"),
-    overwriteExistingPolicy: z
-      .boolean()
-      .default(false)
-      .describe("let the first apply replace a policy Terraform did not create (see README, The tailnet)"),
+    overwriteExistingPolicy: z.boolean().default(false).describe("let the first apply replace a policy Terraform did not create (see README, The tailnet)"),
     auth: z
       .enum(["api-key", "oauth-client"], { message: "use api-key or oauth-client" })
       .default("api-key")
@@ -79,9 +73,7 @@ export const tailnetSchema = z
       .min(1)
       .regex(/\.(hujson|json)$/, { message: "name the policy file, e.g. ./tailnet-policy.hujson" })
       .optional()
-      .describe(
-        "your own tailnet policy file (HuJSON, relative to stack.yaml): kept as it is, with the library's entries merged in; see `shelfstack policy import`",
-      ),
+      .describe("your own tailnet policy file (HuJSON, relative to stack.yaml): kept as it is, with the library's entries merged in; see `shelfstack policy import`"),
     // Rules and tests follow the generated ones (and basePolicy's own), and every test must still pass.
     extraAcls: z.array(aclRuleSchema).default([]).describe("more policy rules (acls entries), after the generated ones"),
     extraTests: z.array(policyTestSchema).default([]).describe("more policy tests, run with the generated ones"),
@@ -89,7 +81,10 @@ export const tailnetSchema = z
       .record(z.string().regex(/^group:[^\s]+$/, { message: 'a group is written "group:name"' }), z.array(z.string().min(1)))
       .default({})
       .describe("more policy groups, group:name → logins"),
-    extraTagOwners: z.record(tag, z.array(z.string().min(1))).default({}).describe("more tags, tag:name → owners"),
+    extraTagOwners: z
+      .record(tag, z.array(z.string().min(1)))
+      .default({})
+      .describe("more tags, tag:name → owners"),
     extraHosts: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, { message: "a host name uses lower-case letters, digits, . and -" }), address)
       .default({})

@@ -30,17 +30,27 @@ export interface IngestArgsProps {
 /** The runtime's command line (the flags of `shelfstack ingest`): visible in compose, reviewable in a diff. */
 export function ingestArgs(p: IngestArgsProps): string[] {
   return [
-    "--from", p.mounts.ingest,
-    "--library", p.mounts.ebooks,
-    "--audiobooks", p.mounts.audiobooks,
-    "--failed", p.mounts.failed,
-    "--poll", String(p.pollSeconds),
-    "--stable", String(p.stableSeconds),
+    "--from",
+    p.mounts.ingest,
+    "--library",
+    p.mounts.ebooks,
+    "--audiobooks",
+    p.mounts.audiobooks,
+    "--failed",
+    p.mounts.failed,
+    "--poll",
+    String(p.pollSeconds),
+    "--stable",
+    String(p.stableSeconds),
     ...(p.fetchMetadata ? ["--fetch-metadata"] : []),
-    "--abs-url", p.absUrl,
-    "--abs-ebooks-folder", p.absFolders.ebooks,
-    "--abs-audiobooks-folder", p.absFolders.audiobooks,
-    "--heartbeat", p.heartbeat,
+    "--abs-url",
+    p.absUrl,
+    "--abs-ebooks-folder",
+    p.absFolders.ebooks,
+    "--abs-audiobooks-folder",
+    p.absFolders.audiobooks,
+    "--heartbeat",
+    p.heartbeat,
   ];
 }
 

@@ -38,10 +38,7 @@ export function jobsProps(config: StackConfig): Omit<JobsProps, "network"> {
  */
 function etlSecrets(config: StackConfig): (SecretRef | OptionalSecret)[] {
   if (!config.etl.enabled) return [];
-  return [
-    { ...config.etl.database, optional: true },
-    ...(config.etl.hardcover ? [config.shelfbridge.hardcoverToken] : []),
-  ];
+  return [{ ...config.etl.database, optional: true }, ...(config.etl.hardcover ? [config.shelfbridge.hardcoverToken] : [])];
 }
 
 /** The library and the readers' statistics read-only; the snapshot repository and the jobs' state writable. */

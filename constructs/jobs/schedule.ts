@@ -13,7 +13,5 @@ export function scheduledJobs(config: StackConfig): CronJob[] {
 
 /** Schedules other containers run themselves: written as comments, so the crontab shows the whole night. */
 export function externalSchedules(config: StackConfig): string[] {
-  return config.shelfbridge.enabled
-    ? [`shelfbridge (its own container, not this scheduler): progress to Hardcover at "${config.shelfbridge.schedule}"`]
-    : [];
+  return config.shelfbridge.enabled ? [`shelfbridge (its own container, not this scheduler): progress to Hardcover at "${config.shelfbridge.schedule}"`] : [];
 }

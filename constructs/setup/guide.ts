@@ -118,7 +118,7 @@ function syncthing(config: StackConfig, device: ResolvedDevice, index: number): 
   const folders = foldersForDevice(config, device.name);
   const serverId = server.deviceId
     ? `paste the server's ID ${code(server.deviceId)} (or scan the QR code below)`
-    : "paste the server's ID (not in stack.yaml yet: run `shelfstack syncthing identity` before the first deploy and synth again so this guide shows it — or, once the server has started, `docker logs syncthing 2>&1 | grep \"My ID\"` and put it under `syncthing.serverId`)";
+    : 'paste the server\'s ID (not in stack.yaml yet: run `shelfstack syncthing identity` before the first deploy and synth again so this guide shows it — or, once the server has started, `docker logs syncthing 2>&1 | grep "My ID"` and put it under `syncthing.serverId`)';
   return {
     title: "Books and statistics by Syncthing",
     steps: [
@@ -130,9 +130,7 @@ function syncthing(config: StackConfig, device: ResolvedDevice, index: number): 
       header: ["folder", "ID", "path on this device", "type", "ignore patterns"],
       rows: folders.map((f) => [f.label, code(f.id), code(f.path), `**${FOLDER_TYPE_LABEL[f.type]}**`, f.ignores.map(code).join(" ") || "—"]),
     },
-    after: [
-      "Optional, for privacy: *Settings* → *Connections*: turn off global discovery, relaying and NAT traversal. This device reaches the server over Tailscale only.",
-    ],
+    after: ["Optional, for privacy: *Settings* → *Connections*: turn off global discovery, relaying and NAT traversal. This device reaches the server over Tailscale only."],
     qrCodes: server.deviceId ? [{ file: "syncthing-server-id-qr.svg", text: server.deviceId, caption: `The server's Syncthing device ID: ${server.deviceId}` }] : [],
   };
 }

@@ -16,7 +16,7 @@ export function qrSvg(text: string): string {
   const side = n + 2 * QUIET_ZONE;
   const runs: string[] = [];
   for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; ) {
+    for (let x = 0; x < n;) {
       if (!modules.get(y, x)) {
         x++;
         continue;

@@ -42,7 +42,10 @@ export interface InstanceConfig {
   readonly note?: string;
 }
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 function folder(root: XMLBuilder, f: FolderEntry): void {
   const el = root.ele("folder", {

@@ -94,7 +94,15 @@ export class Syncthing extends Construct {
       if (this.serverPeer) reader.addPeer(this.serverPeer);
       reader.addFolder(
         // Android storage has no Unix permissions; Syncthing-Fork sets this itself on import.
-        { id: folder.id, label: folder.label, path: side.path, type: side.type, versioning: side.versioning, ignorePerms: true, deviceIds: this.serverPeer ? [this.serverPeer.deviceId] : [] },
+        {
+          id: folder.id,
+          label: folder.label,
+          path: side.path,
+          type: side.type,
+          versioning: side.versioning,
+          ignorePerms: true,
+          deviceIds: this.serverPeer ? [this.serverPeer.deviceId] : [],
+        },
         this.ignoreFile("reader", folder.content, side.ignores),
       );
     }
@@ -107,7 +115,10 @@ export class Syncthing extends Construct {
     const known = this.ignoreFiles.get(path);
     if (known && known.lines !== lines.join("\n")) throw new Error(`two ${content} folders ignore different patterns on one side, but share ${path}`);
     if (known) return known.file;
-    const file = new RenderedFile(this, `Ignore-${side}-${content}`, { path, content: renderStignore(`${IGNORE_LABELS[content]} (on ${side === "server" ? "the server" : "a reader"})`, lines) });
+    const file = new RenderedFile(this, `Ignore-${side}-${content}`, {
+      path,
+      content: renderStignore(`${IGNORE_LABELS[content]} (on ${side === "server" ? "the server" : "a reader"})`, lines),
+    });
     this.ignoreFiles.set(path, { file, lines: lines.join("\n") });
     return file;
   }
@@ -124,7 +135,9 @@ export class Syncthing extends Construct {
       reader = new SyncthingInstance(this, `Device-${name}`, {
         dir: name,
         self: this.peerOf(name),
-        note: this.serverPeer ? undefined : "The server is not listed yet: run `shelfstack syncthing identity` before the first deploy (or set syncthing.serverId once the server has started), then synth again (README, Syncthing).",
+        note: this.serverPeer
+          ? undefined
+          : "The server is not listed yet: run `shelfstack syncthing identity` before the first deploy (or set syncthing.serverId once the server has started), then synth again (README, Syncthing).",
       });
       this.readers.set(name, reader);
     }

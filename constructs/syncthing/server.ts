@@ -61,10 +61,7 @@ export class SyncthingServer extends Construct {
         TZ: props.timezone,
       },
       secrets: { STGUIAPIKEY: props.apiKey },
-      volumes: [
-        { hostPath: props.stateDir, containerPath: "/var/syncthing" },
-        ...mountRoots(instance.folders.map((f) => f.path)).map((p) => ({ hostPath: p, containerPath: p })),
-      ],
+      volumes: [{ hostPath: props.stateDir, containerPath: "/var/syncthing" }, ...mountRoots(instance.folders.map((f) => f.path)).map((p) => ({ hostPath: p, containerPath: p }))],
       configFiles: [
         { containerPath: `${MOUNT_DIR}/config.xml`, file: instance.config },
         { containerPath: `${MOUNT_DIR}/start.sh`, file: this.startScript },

@@ -49,9 +49,7 @@ export function renderServeConfig(props: ServeConfigProps): string {
     if (!r.proxy === !r.path) throw new Error(`serve config: the route on ${r.mount} needs exactly one of proxy and path`);
     if (r.path && !r.path.startsWith("/")) throw new Error(`serve config: the route on ${r.mount} serves ${r.path}, which must be an absolute path`);
   }
-  const handlers = Object.fromEntries(
-    [...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, r.proxy ? { Proxy: r.proxy } : { Path: r.path }]),
-  );
+  const handlers = Object.fromEntries([...props.routes].sort((a, b) => (a.mount < b.mount ? -1 : 1)).map((r) => [r.mount, r.proxy ? { Proxy: r.proxy } : { Path: r.path }]));
   const config = {
     TCP: Object.fromEntries(Object.entries(tcp).sort(([a], [b]) => Number(a) - Number(b))),
     Web: { [`${CERT_DOMAIN_PLACEHOLDER}:${port}`]: { Handlers: handlers } },

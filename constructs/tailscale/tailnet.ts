@@ -70,9 +70,7 @@ export class Tailnet extends Construct {
     this.provider = new TailscaleProvider(this, "Provider", {
       apiKey: oauth ? undefined : secrets.terraform(props.apiKey ?? { env: "TAILSCALE_API_KEY" }, "Tailscale API key (export TF_VAR_TAILSCALE_API_KEY)"),
       oauthClientId: oauth ? secrets.terraform(props.oauthClientId ?? { env: "TAILSCALE_OAUTH_CLIENT_ID" }, "Tailscale OAuth client ID") : undefined,
-      oauthClientSecret: oauth
-        ? secrets.terraform(props.oauthClientSecret ?? { env: "TAILSCALE_OAUTH_CLIENT_SECRET" }, "Tailscale OAuth client secret")
-        : undefined,
+      oauthClientSecret: oauth ? secrets.terraform(props.oauthClientSecret ?? { env: "TAILSCALE_OAUTH_CLIENT_SECRET" }, "Tailscale OAuth client secret") : undefined,
     });
 
     this.policyFile = new RenderedFile(this, "PolicyFile", { path: "tailscale/policy.hujson", content: () => this.policy.text });
@@ -97,11 +95,7 @@ export class Tailnet extends Construct {
       path: "tailscale/serve.json",
       content: renderServeConfig({
         httpsPort: PORTS.https,
-        routes: [
-          { mount: "/", proxy: ABS_LOCAL_URL },
-          ...((props.opds ?? true) ? [{ mount: "/opds", proxy: localUrl(PORTS.opds, "/opds") }] : []),
-          ...(props.staticDirs ?? []),
-        ],
+        routes: [{ mount: "/", proxy: ABS_LOCAL_URL }, ...((props.opds ?? true) ? [{ mount: "/opds", proxy: localUrl(PORTS.opds, "/opds") }] : []), ...(props.staticDirs ?? [])],
       }),
     });
   }

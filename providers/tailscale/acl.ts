@@ -1,12 +1,5 @@
 import type { Construct } from "constructs";
-import {
-  TerraformResource,
-  booleanToHclTerraform,
-  booleanToTerraform,
-  stringToHclTerraform,
-  stringToTerraform,
-  type TerraformMetaArguments,
-} from "cdktf";
+import { TerraformResource, booleanToHclTerraform, booleanToTerraform, stringToHclTerraform, stringToTerraform, type TerraformMetaArguments } from "cdktf";
 import { definedHcl, resourceBase } from "./metadata";
 
 export interface AclConfig extends TerraformMetaArguments {

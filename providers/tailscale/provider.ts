@@ -112,8 +112,7 @@ export class TailscaleProvider extends TerraformProvider {
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
-    const text = (value: string | undefined) =>
-      ({ value: stringToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "string" }) as const;
+    const text = (value: string | undefined) => ({ value: stringToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "string" }) as const;
     return definedHcl({
       api_key: text(c.apiKey),
       oauth_client_id: text(c.oauthClientId),

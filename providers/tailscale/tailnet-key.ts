@@ -122,10 +122,8 @@ export class TailnetKey extends TerraformResource {
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
-    const flag = (value: boolean | undefined) =>
-      ({ value: booleanToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "boolean" }) as const;
-    const text = (value: string | undefined) =>
-      ({ value: stringToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "string" }) as const;
+    const flag = (value: boolean | undefined) => ({ value: booleanToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "boolean" }) as const;
+    const text = (value: string | undefined) => ({ value: stringToHclTerraform(value), isBlock: false, type: "simple", storageClassType: "string" }) as const;
     return definedHcl({
       reusable: flag(c.reusable),
       ephemeral: flag(c.ephemeral),

@@ -30,7 +30,11 @@ export async function checkAudiobookshelf(config: StackConfig, url: string, keys
     checks.push(
       status.serverVersion === pinned
         ? pass("audiobookshelf", `answers /healthcheck, version ${pinned} as pinned`)
-        : fail("audiobookshelf", `answers, but runs ${status.serverVersion ?? "an unknown version"}, stack.yaml pins ${pinned}`, "deploy again (cdktf deploy) so the pinned image runs, or pin the running version in stack.yaml"),
+        : fail(
+            "audiobookshelf",
+            `answers, but runs ${status.serverVersion ?? "an unknown version"}, stack.yaml pins ${pinned}`,
+            "deploy again (cdktf deploy) so the pinned image runs, or pin the running version in stack.yaml",
+          ),
     );
   } catch (error) {
     checks.push(fail("audiobookshelf", `answers /healthcheck but /status failed: ${reason(error)}`, "docker logs audiobookshelf"));

@@ -38,19 +38,33 @@ export function engineSocket(dockerHost: string): string | undefined {
 export async function checkContainers(options: { dockerHost: string; composeFile?: string; docker?: string }): Promise<Check[]> {
   const socket = engineSocket(options.dockerHost);
   if (!options.composeFile || !existsSync(options.composeFile)) {
-    return [unchecked("containers", `no rendered docker-compose.yml${options.composeFile ? ` at ${options.composeFile}` : ""} to know which containers to expect`, "run shelfstack synth, or pass --out <dir>")];
+    return [
+      unchecked(
+        "containers",
+        `no rendered docker-compose.yml${options.composeFile ? ` at ${options.composeFile}` : ""} to know which containers to expect`,
+        "run shelfstack synth, or pass --out <dir>",
+      ),
+    ];
   }
   const expected = expectedContainers(options.composeFile);
   let list: EngineContainer[];
   if (!socket) {
     // ssh:// and tcp:// hosts: the docker CLI knows how to reach them (ssh keys, contexts).
     const listed = await listWithCli(options.dockerHost, options.docker ?? "docker");
-    if ("unchecked" in listed) return [unchecked("containers", listed.unchecked, `check that \`DOCKER_HOST=${options.dockerHost} docker ps\` works here (ssh key loaded), or run doctor on the server with --docker-host unix:///var/run/docker.sock`)];
+    if ("unchecked" in listed)
+      return [
+        unchecked(
+          "containers",
+          listed.unchecked,
+          `check that \`DOCKER_HOST=${options.dockerHost} docker ps\` works here (ssh key loaded), or run doctor on the server with --docker-host unix:///var/run/docker.sock`,
+        ),
+      ];
     list = listed.list;
   } else {
     try {
       const answer = await get("http://docker/containers/json?all=true", { socketPath: socket });
-      if (answer.status !== 200) return [fail("containers", `the Docker Engine API at ${socket} answered ${answer.status}`, "check that dockerd runs and this user may use its socket")];
+      if (answer.status !== 200)
+        return [fail("containers", `the Docker Engine API at ${socket} answered ${answer.status}`, "check that dockerd runs and this user may use its socket")];
       list = JSON.parse(answer.body) as EngineContainer[];
     } catch (error) {
       const why = reason(error);
@@ -98,7 +112,10 @@ function listWithCli(dockerHost: string, docker: string): Promise<{ list: Engine
           return;
         }
         try {
-          const rows = stdout.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { Names?: string; State?: string; Status?: string });
+          const rows = stdout
+            .split("\n")
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l) as { Names?: string; State?: string; Status?: string });
           resolve({ list: rows.map((r) => ({ Names: (r.Names ?? "").split(",").filter(Boolean), State: r.State, Status: r.Status })) });
         } catch {
           resolve({ unchecked: `docker ps on ${dockerHost} printed something else than JSON lines` });

@@ -41,7 +41,11 @@ function jobCheck(job: string, schedule: string, timezone: string | undefined, o
   if (status.running) return pass(name, `running since ${status.lastStart}`);
   if (status.lastOutcome === "failed") {
     const last = status.lastSuccess ? `; last success ${status.lastSuccess}` : "; it never succeeded";
-    return fail(name, `last run failed at ${status.lastError?.at ?? status.lastEnd}: ${status.lastError?.message ?? "no message"}${last}`, `docker logs jobs, fix the cause, then ${runNow}`);
+    return fail(
+      name,
+      `last run failed at ${status.lastError?.at ?? status.lastEnd}: ${status.lastError?.message ?? "no message"}${last}`,
+      `docker logs jobs, fix the cause, then ${runNow}`,
+    );
   }
   if (schedule === "@reboot") return pass(name, `ran at the last start, ok at ${status.lastSuccess}`);
   const graceMs = (JOBS[job]?.timeoutMinutes ?? 60) * 60_000;

@@ -34,7 +34,8 @@ export async function checkSyncthing(config: StackConfig, options: SyncthingChec
   const { devices } = syncthingDevices(config);
   const names = [...folders.map((f) => `syncthing folder ${f.id}`), ...devices.map((d) => `syncthing device ${d.name}`)];
   const skipAll = (fact: string, fix: string) => (names.length ? names : ["syncthing"]).map((n) => unchecked(n, fact, fix));
-  if (!options.apiKey) return skipAll(`no API key: ${config.syncthing.apiKey.env} is not set`, `export ${config.syncthing.apiKey.env} (the key the server's Syncthing runs with) and run again`);
+  if (!options.apiKey)
+    return skipAll(`no API key: ${config.syncthing.apiKey.env} is not set`, `export ${config.syncthing.apiKey.env} (the key the server's Syncthing runs with) and run again`);
   const base = options.url.replace(/\/+$/, "");
   const api = async <T>(path: string): Promise<T> => {
     const answer = await get(`${base}${path}`, { headers: { "X-API-Key": options.apiKey! } });
@@ -48,9 +49,14 @@ export async function checkSyncthing(config: StackConfig, options: SyncthingChec
     running = await api<FolderConfig[]>("/rest/config/folders");
   } catch (error) {
     if (isUnreachable(error) || (error as { code?: string }).code === "ECONNREFUSED") {
-      return skipAll(`Syncthing's API at ${base} does not answer (${reason(error)})`, "it listens on the server only: docker exec jobs shelfstack doctor, or docker start syncthing");
+      return skipAll(
+        `Syncthing's API at ${base} does not answer (${reason(error)})`,
+        "it listens on the server only: docker exec jobs shelfstack doctor, or docker start syncthing",
+      );
     }
-    return names.map((n) => fail(n, reason(error), (error as { refused?: boolean }).refused ? `set ${config.syncthing.apiKey.env} to the key the server's Syncthing uses` : "docker logs syncthing"));
+    return names.map((n) =>
+      fail(n, reason(error), (error as { refused?: boolean }).refused ? `set ${config.syncthing.apiKey.env} to the key the server's Syncthing uses` : "docker logs syncthing"),
+    );
   }
 
   const checks: Check[] = [];
@@ -63,21 +69,37 @@ export async function checkSyncthing(config: StackConfig, options: SyncthingChec
       continue;
     }
     if (got.type !== want) {
-      checks.push(fail(name, `drift: the server has it as ${got.type}, the stack declares ${want}`, `set it back to ${want} (Syncthing GUI → folder → Advanced → Folder Type), or restart the syncthing container`));
+      checks.push(
+        fail(
+          name,
+          `drift: the server has it as ${got.type}, the stack declares ${want}`,
+          `set it back to ${want} (Syncthing GUI → folder → Advanced → Folder Type), or restart the syncthing container`,
+        ),
+      );
       continue;
     }
     try {
-      const status = await api<{ state?: string; error?: string; receiveOnlyChangedFiles?: number; receiveOnlyTotalItems?: number }>(`/rest/db/status?folder=${encodeURIComponent(folder.id)}`);
+      const status = await api<{ state?: string; error?: string; receiveOnlyChangedFiles?: number; receiveOnlyTotalItems?: number }>(
+        `/rest/db/status?folder=${encodeURIComponent(folder.id)}`,
+      );
       const errors = await api<{ errors?: { path: string; error: string }[] | null }>(`/rest/folder/errors?folder=${encodeURIComponent(folder.id)}`);
       const firstError = errors.errors?.[0];
       if (status.state === "error" || status.error) {
         checks.push(fail(name, `in error: ${status.error ?? status.state}`, `look at ${got.path} (mounted? writable?) and the Syncthing GUI`));
       } else if (firstError) {
-        checks.push(fail(name, `${errors.errors!.length} file(s) fail to sync, e.g. ${firstError.path}: ${firstError.error}`, "see the folder's Failed Items in the Syncthing GUI"));
+        checks.push(
+          fail(name, `${errors.errors!.length} file(s) fail to sync, e.g. ${firstError.path}: ${firstError.error}`, "see the folder's Failed Items in the Syncthing GUI"),
+        );
       } else if (want === "receiveonly" && (status.receiveOnlyTotalItems ?? status.receiveOnlyChangedFiles ?? 0) > 0) {
-        checks.push(fail(name, `${status.receiveOnlyTotalItems ?? status.receiveOnlyChangedFiles} local change(s) on the receive-only side`, "Syncthing GUI → folder → Revert Local Changes (the reader's copy wins)"));
+        checks.push(
+          fail(
+            name,
+            `${status.receiveOnlyTotalItems ?? status.receiveOnlyChangedFiles} local change(s) on the receive-only side`,
+            "Syncthing GUI → folder → Revert Local Changes (the reader's copy wins)",
+          ),
+        );
       } else {
-        checks.push(pass(name, `${want} as declared, ${got.paused ? "paused" : status.state ?? "ok"}`));
+        checks.push(pass(name, `${want} as declared, ${got.paused ? "paused" : (status.state ?? "ok")}`));
       }
     } catch (error) {
       checks.push(fail(name, reason(error), "docker logs syncthing"));
@@ -99,7 +121,13 @@ export async function checkSyncthing(config: StackConfig, options: SyncthingChec
       if (seen <= NEVER) {
         checks.push(fail(name, "never seen by the server", `open Syncthing on ${device.name} and check it has the server as a device (SETUP.md)`));
       } else if (options.now.getTime() - seen > limitMs) {
-        checks.push(fail(name, `not seen since ${new Date(seen).toISOString()} (more than ${options.seenWithinHours} h)`, `wake ${device.name}: Wi-Fi on, Tailscale connected, Syncthing running`));
+        checks.push(
+          fail(
+            name,
+            `not seen since ${new Date(seen).toISOString()} (more than ${options.seenWithinHours} h)`,
+            `wake ${device.name}: Wi-Fi on, Tailscale connected, Syncthing running`,
+          ),
+        );
       } else {
         checks.push(pass(name, `not connected now, last seen ${new Date(seen).toISOString()}`));
       }

@@ -15,7 +15,14 @@ export function checkCertificate(host: string, port = 443, timeoutMs = 5000): Pr
       const cert = socket.getPeerCertificate();
       const until = cert?.valid_to ? new Date(cert.valid_to).toISOString().slice(0, 10) : "unknown";
       if (socket.authorized) done(pass(name, `https://${host}${port === 443 ? "" : `:${port}`} has a valid certificate (until ${until})`));
-      else done(fail(name, `https://${host} answers with a certificate that does not verify: ${socket.authorizationError}`, "turn on HTTPS certificates in the tailnet's DNS settings and restart the tailscale container"));
+      else
+        done(
+          fail(
+            name,
+            `https://${host} answers with a certificate that does not verify: ${socket.authorizationError}`,
+            "turn on HTTPS certificates in the tailnet's DNS settings and restart the tailscale container",
+          ),
+        );
     });
     socket.on("timeout", () => done(unchecked(name, `no answer from ${host}:${port} within ${timeoutMs / 1000} s`, "join the tailnet (tailscale up) and run again")));
     socket.on("error", (error) =>

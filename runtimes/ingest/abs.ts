@@ -47,8 +47,7 @@ export async function requestScans(target: AbsTarget, kinds: readonly LibraryKin
     return [...kinds];
   }
   const base = target.url.replace(/\/+$/, "");
-  const call = (path: string, method: string) =>
-    fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(15_000) });
+  const call = (path: string, method: string) => fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(15_000) });
   let libraries: AbsLibrary[];
   try {
     const res = await call("/api/libraries", "GET");

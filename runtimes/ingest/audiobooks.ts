@@ -34,7 +34,13 @@ export async function ingestAudiobook(ctx: Context, unit: Unit): Promise<void> {
       ctx.report.add("duplicate", unit.name, `already in the audiobook library at ${folder}/ (identical files); removed from the ingest folder`);
       return;
     }
-    return fail(ctx, unit.path, unit.name, `another audiobook is already at ${folder}/ in the audiobook library (not merged) — fix the album/artist tags, or remove the old one first`, "duplicate");
+    return fail(
+      ctx,
+      unit.path,
+      unit.name,
+      `another audiobook is already at ${folder}/ in the audiobook library (not merged) — fix the album/artist tags, or remove the old one first`,
+      "duplicate",
+    );
   }
 
   ctx.log(`placing audiobook ${unit.name} (${parts.length} audio file${parts.length === 1 ? "" : "s"}) at ${folder}/`);

@@ -50,12 +50,15 @@ export class Calibre {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         throw new CalibreUnavailable(
-          code === "ENOENT" ? `${this.tools.calibredb} not found — install calibre (Debian: apt-get install calibre)` : `cannot run ${this.tools.calibredb}: ${(error as Error).message}`,
+          code === "ENOENT"
+            ? `${this.tools.calibredb} not found — install calibre (Debian: apt-get install calibre)`
+            : `cannot run ${this.tools.calibredb}: ${(error as Error).message}`,
         );
       }
       if (result.code !== 0 && BROKEN.test(result.stderr)) throw new CalibreUnavailable(`calibredb ${args[0]} cannot work on ${this.library}: ${lastLines(result.stderr, 1)}`);
       if (result.code === 0 || !LOCKED.test(result.stderr)) return result;
-      if (Date.now() + delay > deadline) throw new CalibreUnavailable(`the Calibre library is locked by another calibre program (calibre-server or the calibre app); stop it or let it finish`);
+      if (Date.now() + delay > deadline)
+        throw new CalibreUnavailable(`the Calibre library is locked by another calibre program (calibre-server or the calibre app); stop it or let it finish`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

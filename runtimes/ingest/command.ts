@@ -43,7 +43,8 @@ export async function ingestCommand(opts: IngestOptions, deps: Deps = {}): Promi
       } catch (error) {
         // A watcher keeps watching: whatever stopped this pass (a folder gone, Calibre locked, a
         // permission) is logged and the next pass tries again. Books stay where they are.
-        const message = error instanceof IngestUnavailable || error instanceof CalibreUnavailable || error instanceof IngestBusy ? error.message : String((error as Error).stack ?? error);
+        const message =
+          error instanceof IngestUnavailable || error instanceof CalibreUnavailable || error instanceof IngestBusy ? error.message : String((error as Error).stack ?? error);
         log(`pass stopped: ${message}; trying again in ${delay} s`);
       }
       await sleep(delay * 1000, stop.signal);

@@ -105,7 +105,9 @@ async function addBatch(ctx: Context, chunk: readonly Candidate[], books: Librar
       } else {
         const reason =
           failures.get(c) ??
-          (stray.size > 0 ? "Calibre changed the file's bytes while adding it, and a book's bytes must never change (readers key their progress on them)" : `Calibre did not add it: ${lastLines(result.stderr)}`);
+          (stray.size > 0
+            ? "Calibre changed the file's bytes while adding it, and a book's bytes must never change (readers key their progress on them)"
+            : `Calibre did not add it: ${lastLines(result.stderr)}`);
         await fail(ctx, c.path, c.name, reason);
       }
     }

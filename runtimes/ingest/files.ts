@@ -90,7 +90,10 @@ export async function moveVerified(from: string, to: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
   }
   if ((await stat(from)).isDirectory()) {
-    await copyTreeVerified((await listFiles(from)).map((rel) => ({ src: join(from, rel), rel })), to);
+    await copyTreeVerified(
+      (await listFiles(from)).map((rel) => ({ src: join(from, rel), rel })),
+      to,
+    );
   } else {
     await copyFileVerified(from, to);
   }

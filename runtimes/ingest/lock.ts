@@ -69,7 +69,10 @@ function parseHolder(raw: string): Holder | undefined {
 
 async function holds(h: Holder, file: string): Promise<boolean> {
   if (h.host === hostname()) return h.pid !== process.pid && pidAlive(h.pid);
-  const mtime = await stat(file).then((s) => s.mtimeMs, () => 0);
+  const mtime = await stat(file).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   return Date.now() - mtime < STALE_MS;
 }
 

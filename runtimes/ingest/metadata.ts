@@ -43,7 +43,12 @@ export function fieldsFromOpf(opf: Element): Record<string, string> {
   put("publisher", first("publisher"));
   put("pubdate", first("date"));
   put("languages", texts(opf, NS.dc, "language").join(","));
-  put("tags", texts(opf, NS.dc, "subject").map((t) => t.replace(/,/g, ";")).join(","));
+  put(
+    "tags",
+    texts(opf, NS.dc, "subject")
+      .map((t) => t.replace(/,/g, ";"))
+      .join(","),
+  );
   const identifiers = elements(opf, NS.dc, "identifier")
     .map((e) => {
       const scheme = (e.getAttributeNS(NS.opf, "scheme") ?? e.getAttribute("opf:scheme") ?? "").toLowerCase();

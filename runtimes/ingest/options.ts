@@ -79,7 +79,8 @@ function absUrl(source: string, value: string | undefined): string | undefined {
     throw new OptionsError(`${source} is not a URL — write e.g. http://127.0.0.1:80`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new OptionsError(`${source} must be an http:// or https:// URL, e.g. http://127.0.0.1:80`);
-  if (url.username || url.password) throw new OptionsError(`${source} (${url.protocol}//…@${url.host}) holds credentials — remove the user:password@ part; the API key comes from ABS_API_KEY_FILE`);
+  if (url.username || url.password)
+    throw new OptionsError(`${source} (${url.protocol}//…@${url.host}) holds credentials — remove the user:password@ part; the API key comes from ABS_API_KEY_FILE`);
   return value;
 }
 

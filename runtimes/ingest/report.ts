@@ -23,9 +23,7 @@ export class Report {
 /** The summary printed after a pass: counts first, then one line per book that needs a look. */
 export function renderSummary(report: Report): string {
   const count = (kind: Outcome["kind"]) => report.of(kind).length;
-  const lines = [
-    `ingested ${count("ingested")}, duplicates ${count("duplicate")}, failed ${count("failed")}, waiting ${count("waiting")} (still being copied in)`,
-  ];
+  const lines = [`ingested ${count("ingested")}, duplicates ${count("duplicate")}, failed ${count("failed")}, waiting ${count("waiting")} (still being copied in)`];
   const sorted = [...report.outcomes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const kind of ["ingested", "duplicate", "failed", "waiting"] as const) {
     for (const o of sorted.filter((x) => x.kind === kind)) lines.push(`  ${kind.padEnd(9)} ${o.name}: ${o.detail}`);

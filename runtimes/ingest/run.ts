@@ -28,7 +28,10 @@ export interface Deps {
 /** One pass over the ingest folder: recover, list, file ebooks and audiobooks, fail the rest, ask for scans. */
 export async function ingestPass(opts: IngestOptions, deps: Deps = {}): Promise<Report> {
   const log = deps.log ?? ((line: string) => console.error(`ingest: ${line}`));
-  const isDir = await stat(opts.ingestDir).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(opts.ingestDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new IngestUnavailable(`the ingest folder ${opts.ingestDir} does not exist — create it, or pass --from`);
   const state = new StateDir(opts.ingestDir);
   const unlock = await lockIngest(state.dir);
@@ -68,7 +71,10 @@ async function lockedPass(opts: IngestOptions, deps: Deps, state: StateDir, log:
   for (const unit of ready.filter((u) => u.kind === "other")) {
     await fail(ctx, unit.path, unit.name, `not a book shelfstack can file — it takes ${SUPPORTED_TEXT}`);
   }
-  await ingestEbooks(ctx, ready.filter((u) => u.kind === "ebook"));
+  await ingestEbooks(
+    ctx,
+    ready.filter((u) => u.kind === "ebook"),
+  );
   for (const unit of ready.filter((u) => u.kind === "audiobook")) await ingestAudiobook(ctx, unit);
 
   await askForScans(opts, ctx, deps.env ?? process.env);

@@ -23,9 +23,7 @@ export function audiobookTags(meta: IAudioMetadata): AudiobookTags {
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
   const series = c.movement ?? nativeText("TXXX:SERIES", "----:COM.APPLE.ITUNES:SERIES", "SERIES");
-  const seriesIndex =
-    (c.movementIndex?.no != null ? String(c.movementIndex.no) : undefined) ??
-    nativeText("TXXX:SERIES-PART", "----:COM.APPLE.ITUNES:SERIES-PART", "SERIES-PART");
+  const seriesIndex = (c.movementIndex?.no != null ? String(c.movementIndex.no) : undefined) ?? nativeText("TXXX:SERIES-PART", "----:COM.APPLE.ITUNES:SERIES-PART", "SERIES-PART");
   return {
     author: c.albumartist ?? c.artist ?? c.artists?.[0],
     title: c.album ?? c.title,

@@ -104,7 +104,7 @@ export function startRun(job: string, args: readonly string[], spec: JobSpec, op
           ? `could not start: ${spawnError.message}`
           : stoppedWhy
             ? `stopped: ${stoppedWhy}`
-            : `${code === null ? `killed by ${signal}` : `exit ${code}`}${lastError ?? lastOutput ? `: ${lastError ?? lastOutput}` : ""}`;
+            : `${code === null ? `killed by ${signal}` : `exit ${code}`}${(lastError ?? lastOutput) ? `: ${lastError ?? lastOutput}` : ""}`;
       try {
         updateStatus(statusDir, job, {
           running: false,

@@ -52,9 +52,7 @@ export class Scheduler {
     // Refuse to start on a line that would never run: a job the runtime does not know.
     const unknown = options.crontab.entries.filter((e) => !Object.hasOwn(options.registry, e.job));
     if (unknown.length) {
-      throw new UnknownJobError(
-        unknown.map((e) => `crontab line ${e.line}: unknown job "${e.job}" — known jobs: ${Object.keys(options.registry).sort().join(", ")}`).join("\n"),
-      );
+      throw new UnknownJobError(unknown.map((e) => `crontab line ${e.line}: unknown job "${e.job}" — known jobs: ${Object.keys(options.registry).sort().join(", ")}`).join("\n"));
     }
   }
 
@@ -76,16 +74,16 @@ export class Scheduler {
     // A status left "running" by a container that was stopped mid-run is an interrupted run.
     for (const job of new Set(crontab.entries.map((e) => e.job))) {
       if (readStatus(statusDir, job).running) {
-        updateStatus(statusDir, job, { running: false, lastOutcome: "failed", lastError: { at: new Date().toISOString(), message: "interrupted: the container stopped during the run" } });
+        updateStatus(statusDir, job, {
+          running: false,
+          lastOutcome: "failed",
+          lastError: { at: new Date().toISOString(), message: "interrupted: the container stopped during the run" },
+        });
       }
     }
     for (const entry of crontab.entries) {
       if (entry.schedule === "@reboot") continue;
-      const cron = new Cron(
-        entry.schedule,
-        { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", catch: true },
-        () => this.triggerScheduled(entry),
-      );
+      const cron = new Cron(entry.schedule, { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", catch: true }, () => this.triggerScheduled(entry));
       this.crons.push(cron);
     }
     log(`scheduler: ${this.crons.length} scheduled job line(s)${crontab.timezone ? ` in ${crontab.timezone}` : ""}`);
@@ -118,7 +116,8 @@ export class Scheduler {
    */
   trigger(entry: Pick<CrontabEntry, "job" | "args">): Promise<RunResult | undefined> | undefined {
     const { log, statusDir } = this.options;
-    if (!Object.hasOwn(this.options.registry, entry.job)) throw new UnknownJobError(`unknown job "${entry.job}" — known jobs: ${Object.keys(this.options.registry).sort().join(", ")}`);
+    if (!Object.hasOwn(this.options.registry, entry.job))
+      throw new UnknownJobError(`unknown job "${entry.job}" — known jobs: ${Object.keys(this.options.registry).sort().join(", ")}`);
     if (this.stopping) return undefined;
     if (this.running.has(entry.job) || this.waiting.has(entry.job)) {
       log(`${entry.job}: skipped — the previous run is still ${this.running.has(entry.job) ? "going" : "waiting"}`);
@@ -168,9 +167,7 @@ export class Scheduler {
     return crontab.entries.map((entry) => ({
       entry,
       next:
-        entry.schedule === "@reboot"
-          ? null
-          : new Cron(entry.schedule, { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", paused: true }).nextRun(),
+        entry.schedule === "@reboot" ? null : new Cron(entry.schedule, { timezone: crontab.timezone, mode: this.options.seconds ? "6-part" : "5-part", paused: true }).nextRun(),
     }));
   }
 

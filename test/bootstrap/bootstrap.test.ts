@@ -30,9 +30,7 @@ test("fresh server: root user, both libraries (scanned), one active key per clie
     'created the root user "root"',
     'created the library "Ebooks" over /ebooks and started its scan',
     'created the library "Audiobooks" over /audiobooks and started its scan',
-    ...["abs-opds", "etl", "ingest", "shelfbridge"].map(
-      (c) => `created the API key "shelfstack ${c}" (no key file yet) and wrote it to ${keyFile(keys, c)}`,
-    ),
+    ...["abs-opds", "etl", "ingest", "shelfbridge"].map((c) => `created the API key "shelfstack ${c}" (no key file yet) and wrote it to ${keyFile(keys, c)}`),
   ]);
 });
 
@@ -180,7 +178,10 @@ test("a key deactivated or deleted in the web UI is replaced", async () => {
   const keys = tmp();
   await run(config, abs.url, keys);
   abs.apiKeys.find((k) => k.name === "shelfstack etl")!.isActive = false;
-  abs.apiKeys.splice(abs.apiKeys.findIndex((k) => k.name === "shelfstack ingest"), 1);
+  abs.apiKeys.splice(
+    abs.apiKeys.findIndex((k) => k.name === "shelfstack ingest"),
+    1,
+  );
   const report = await run(config, abs.url, keys);
   await expectDeclaredState(abs, keys);
   expect(report.changes.filter((c) => c.startsWith("created"))).toEqual([
@@ -201,9 +202,7 @@ test("a client disabled in stack.yaml loses its key and its key file", async () 
 
 test("the password must be in the environment", async () => {
   const { runBootstrap } = await import("../../runtimes/jobs/bootstrap");
-  await expect(runBootstrap(config, { url: abs.url, keysDir: tmp(), env: {}, log: () => undefined })).rejects.toThrow(
-    /ABS_ROOT_PASSWORD is not set/,
-  );
+  await expect(runBootstrap(config, { url: abs.url, keysDir: tmp(), env: {}, log: () => undefined })).rejects.toThrow(/ABS_ROOT_PASSWORD is not set/);
   expect(abs.requests).toEqual([]);
 });
 

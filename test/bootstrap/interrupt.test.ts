@@ -105,6 +105,10 @@ test("a keys directory the bootstrap may not write to: exit 1 with the command t
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  expect(stderr).toMatch(new RegExp(`cannot write ${keys}/abs-opds/api-key \\(EACCES\\): the keys directory must belong to server.user — on the server: sudo install -d -o 1000 -g 1000 -m 700 ${keys} ${keys}/abs-opds`));
+  expect(stderr).toMatch(
+    new RegExp(
+      `cannot write ${keys}/abs-opds/api-key \\(EACCES\\): the keys directory must belong to server.user — on the server: sudo install -d -o 1000 -g 1000 -m 700 ${keys} ${keys}/abs-opds`,
+    ),
+  );
   expect(code).toBe(1);
 });

@@ -74,7 +74,11 @@ test("each client's container mounts its own key directory read-only and names t
     const mount = c.volumes!.find((v) => inside.startsWith(`${v.container_path}/`))!;
     return { host: mount.host_path + inside.slice(mount.container_path.length), readOnly: mount.read_only, mounts: c.volumes!.filter((v) => v.host_path.includes("abs-keys")) };
   };
-  for (const [container, client] of [["abs-opds", "abs-opds"], ["shelfbridge", "shelfbridge"], ["ingest", "ingest"]]) {
+  for (const [container, client] of [
+    ["abs-opds", "abs-opds"],
+    ["shelfbridge", "shelfbridge"],
+    ["ingest", "ingest"],
+  ]) {
     const seen = keyFileSeenBy(container);
     expect(seen.host).toBe(keyFile(join(appdata, "abs-keys"), client));
     expect(existsSync(seen.host)).toBe(true);

@@ -53,7 +53,7 @@ const cases: Case[] = [
   },
   {
     name: "bad cron expression (out of range)",
-    replace: ["backup:", "backup:\n  schedule: \"61 2 * * *\""],
+    replace: ["backup:", 'backup:\n  schedule: "61 2 * * *"'],
     path: "backup.schedule",
     line: lineOf("backup:") + 1,
     says: /not a cron schedule: minute "61" is outside 0–59/,
@@ -75,7 +75,12 @@ const cases: Case[] = [
     says: /not a Syncthing device ID \(8 groups of 7 characters.*copy it from the app's ‘Show device ID’/,
   },
   { name: "duplicate device names", replace: ["  - name: iphone", "  - name: palma"], path: "devices[1].name", says: /already used by devices\[0\]/ },
-  { name: "unknown device kind", replace: ["    kind: ios", "    kind: kindle"], path: "devices[1].kind", says: /unknown device kind — use one of android-ereader, android, ios, laptop/ },
+  {
+    name: "unknown device kind",
+    replace: ["    kind: ios", "    kind: kindle"],
+    path: "devices[1].kind",
+    says: /unknown device kind — use one of android-ereader, android, ios, laptop/,
+  },
   {
     name: "Syncthing ID on an iOS device",
     replace: ["    kind: ios", "    kind: ios\n    syncthingId: MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD"],
@@ -86,7 +91,12 @@ const cases: Case[] = [
   { name: "owner is not an e-mail", replace: ["  owner: alice@example.com", "  owner: alice"], path: "tailnet.owner", says: /not an e-mail address/ },
   { name: "tailnet name is not a ts.net name", replace: ["  name: tail1234.ts.net", "  name: my tailnet"], path: "tailnet.name", says: /not a tailnet DNS name/ },
   { name: "unknown time zone", replace: ["  timezone: Europe/Berlin", "  timezone: Mars/Olympus"], path: "server.timezone", says: /unknown time zone "Mars\/Olympus"/ },
-  { name: "docker host is not ssh://", replace: ["  dockerHost: ssh://reader@homeserver.local", "  dockerHost: homeserver.local"], path: "server.dockerHost", says: /write ssh:\/\/user@host/ },
+  {
+    name: "docker host is not ssh://",
+    replace: ["  dockerHost: ssh://reader@homeserver.local", "  dockerHost: homeserver.local"],
+    path: "server.dockerHost",
+    says: /write ssh:\/\/user@host/,
+  },
   { name: "relative data directory", replace: ["  timezone: Europe/Berlin", "  dataDir: srv/shelfstack"], path: "server.dataDir", says: /must be an absolute path/ },
   {
     name: "an extra tailnet rule that breaks the generated policy tests (a construct's own rule)",
@@ -127,10 +137,7 @@ describe("bad stack.yaml: exit 1, YAML path + line + fix, previous output untouc
     const file = join(dir, "many.yaml");
     writeFileSync(
       file,
-      example
-        .replace("  hostname: shelf", "  hostnmae: shelf")
-        .replace("  owner: alice@example.com", "  owner: alice")
-        .replace("    kind: ios", "    kind: kindle"),
+      example.replace("  hostname: shelf", "  hostnmae: shelf").replace("  owner: alice@example.com", "  owner: alice").replace("    kind: ios", "    kind: kindle"),
     );
     const run = shelfstack(["synth", "-c", file, "-o", out]);
     expect(run.status).toBe(1);

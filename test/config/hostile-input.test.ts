@@ -36,6 +36,8 @@ const PALMA = "    kind: android-ereader";
 const atPalma = (text: string): readonly [string, string] => [PALMA, `${PALMA}\n${text}`];
 const folders = (yaml: string): readonly [string, string] => ["backup:", `syncthing:\n  folders:\n${yaml}\nbackup:`];
 
+// A table, one case per line: the formatter leaves it so.
+// prettier-ignore
 const cases: Case[] = [
   // YAML itself
   { name: "YAML syntax error: line and column", replace: ["  hostname: shelf", "  hostname: [shelf"], path: "(top level)", below: 1, says: /:\d+:\d+ \(top level\): not valid YAML: .*— fix the indentation or quoting/ },
@@ -128,7 +130,12 @@ describe("hostile stack.yaml: exit 1, line, path and fix; the previous output un
   test("an alias bomb is refused at once, with the line of its first alias", () => {
     const file = join(dir, "bomb.yaml");
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(", ")}]`,
+      );
     writeFileSync(file, `${levels.join("\n")}\n`);
     const start = Date.now();
     const run = shelfstack(["validate", "-c", file]);
@@ -190,4 +197,3 @@ describe("cron lines that can never fire", () => {
     expect(cronProblem(expression as string)?.includes("never") ?? false).toBe(never);
   });
 });
-

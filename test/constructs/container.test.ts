@@ -56,7 +56,10 @@ describe("Container: one description, two deploy paths", () => {
     new Container(s, "App", {
       image: "app:1",
       networkOf: net,
-      volumes: [{ hostPath: "/srv/data", containerPath: "/data" }, { hostPath: "/srv/ro", containerPath: "/ro", readOnly: true }],
+      volumes: [
+        { hostPath: "/srv/data", containerPath: "/data" },
+        { hostPath: "/srv/ro", containerPath: "/ro", readOnly: true },
+      ],
       healthCheck: { test: ["CMD", "true"], intervalSeconds: 60, startPeriodSeconds: 90 },
     });
     const json = synth(s);

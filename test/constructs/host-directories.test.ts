@@ -11,7 +11,14 @@ function build(order: "before" | "after") {
   const stack = new TerraformStack(Testing.app(), "t");
   const containers = () => {
     new Container(stack, "Library", { image: "a:1", user: "1000:1000", volumes: [{ hostPath: "/srv/books", containerPath: "/books" }] });
-    new Container(stack, "Shared", { image: "b:1", user: "1000:1000", volumes: [{ hostPath: "/srv/books", containerPath: "/b" }, { hostPath: "/srv/state", containerPath: "/s" }] });
+    new Container(stack, "Shared", {
+      image: "b:1",
+      user: "1000:1000",
+      volumes: [
+        { hostPath: "/srv/books", containerPath: "/b" },
+        { hostPath: "/srv/state", containerPath: "/s" },
+      ],
+    });
     new Container(stack, "Root", { image: "c:1", volumes: [{ hostPath: "/srv/root-only", containerPath: "/r" }] });
   };
   if (order === "after") containers();
@@ -32,7 +39,10 @@ describe.each(["before", "after"] as const)("HostDirectories built %s the contai
   test("those containers start after it, in Terraform and in compose; the others do not wait", () => {
     for (const name of ["library", "shared"]) expect(containers.get(name)!.depends_on).toEqual([`docker_container.${task.id}`]);
     expect(containers.get("root")!.depends_on).toBeUndefined();
-    const library = dirs.node.scope!.node.findAll().filter(Container.isContainer).find((c) => c.name === "library")!;
+    const library = dirs.node
+      .scope!.node.findAll()
+      .filter(Container.isContainer)
+      .find((c) => c.name === "library")!;
     expect(library.toComposeService().depends_on).toEqual({ "prepare-host-directories": { condition: "service_completed_successfully" } });
   });
 });

@@ -86,7 +86,9 @@ describe("jobsProps: what the jobs need, from stack.yaml", () => {
   });
 
   test("without Syncthing or the ETL, neither's secret; without a backup section, no backup", () => {
-    const props = jobsProps(parseStack(`${text.replace(/\nbackup:\n  koofr:\n    user: alice@example.com\n/, "\n")}\nsyncthing:\n  enabled: false\netl:\n  enabled: false\n`, "stack.yaml"));
+    const props = jobsProps(
+      parseStack(`${text.replace(/\nbackup:\n  koofr:\n    user: alice@example.com\n/, "\n")}\nsyncthing:\n  enabled: false\netl:\n  enabled: false\n`, "stack.yaml"),
+    );
     expect(names(props)).toEqual(["ABS_ROOT_PASSWORD"]);
     expect(props.environment).toEqual({});
     expect(props.backup).toBeUndefined();

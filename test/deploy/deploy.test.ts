@@ -35,7 +35,12 @@ const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).
 /** The stand-in tags test/deploy/images.sh builds. */
 function standInTags(): Record<string, string> {
   const out = run("bash", [join(ROOT, "test/deploy/images.sh"), "--print-tags"]).stdout;
-  return Object.fromEntries(out.trim().split("\n").map((l) => l.split("=") as [string, string]));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=") as [string, string]),
+  );
 }
 
 function stackYaml(dataDir: string, images: Record<string, string>): string {
@@ -200,11 +205,18 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     compose(["down", "-t", "5"], false);
     // Containers wrote these as root or server.user: remove them while we still can.
     rmSync(root, { recursive: true, force: true });
-    console.log(`deploy test timings (s): ${JSON.stringify(timings)}; builds: ${Object.entries(builds).map(([k, b]) => `${k} ${b.seconds.toFixed(0)} s`).join(", ")}`);
+    console.log(
+      `deploy test timings (s): ${JSON.stringify(timings)}; builds: ${Object.entries(builds)
+        .map(([k, b]) => `${k} ${b.seconds.toFixed(0)} s`)
+        .join(", ")}`,
+    );
   }, 2 * MINUTE);
 
   test("both builders build the jobs and ingest images from the Dockerfiles as users run them, with the same files", () => {
-    for (const [name, dir] of [["jobs", "/app"], ["ingest", "/app"]] as const) {
+    for (const [name, dir] of [
+      ["jobs", "/app"],
+      ["ingest", "/app"],
+    ] as const) {
       const buildkit = filesIn(builds[`${name}:buildkit`].tag, dir);
       const legacy = filesIn(builds[`${name}:legacy`].tag, dir);
       expect(buildkit.length).toBeGreaterThan(0);
@@ -238,56 +250,67 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     }
   });
 
-  test("the jobs container's start-up bootstrap sets up Audiobookshelf; every service becomes healthy by its own check", async () => {
-    await waitFor("the bootstrap job's status", 300, () => {
-      const file = join(data, "appdata/jobs/status/bootstrap.json");
-      const status = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
-      if (status?.lastOutcome === "failed") throw new Error(`bootstrap failed: ${status.lastError?.message}\n${logs()}`);
-      return status?.lastOutcome === "ok" ? status : undefined;
-    });
-    const token = absToken();
-    const libraries = http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { folders: { fullPath: string }[] }[];
-    expect(libraries.map((l) => l.folders.map((f) => f.fullPath).join(",")).sort()).toEqual(["/audiobooks", "/ebooks"]);
-    for (const client of ["abs-opds", "ingest", "etl"]) {
-      expect(readFileSync(join(data, "appdata/abs-keys", client, "api-key"), "utf8").trim().length).toBeGreaterThan(20);
-    }
-    await allHealthy("first start");
-    timings.healthy = (Date.now() - Date.parse(state("tailscale").StartedAt)) / 1000;
-  }, 10 * MINUTE);
+  test(
+    "the jobs container's start-up bootstrap sets up Audiobookshelf; every service becomes healthy by its own check",
+    async () => {
+      await waitFor("the bootstrap job's status", 300, () => {
+        const file = join(data, "appdata/jobs/status/bootstrap.json");
+        const status = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+        if (status?.lastOutcome === "failed") throw new Error(`bootstrap failed: ${status.lastError?.message}\n${logs()}`);
+        return status?.lastOutcome === "ok" ? status : undefined;
+      });
+      const token = absToken();
+      const libraries = http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { folders: { fullPath: string }[] }[];
+      expect(libraries.map((l) => l.folders.map((f) => f.fullPath).join(",")).sort()).toEqual(["/audiobooks", "/ebooks"]);
+      for (const client of ["abs-opds", "ingest", "etl"]) {
+        expect(readFileSync(join(data, "appdata/abs-keys", client, "api-key"), "utf8").trim().length).toBeGreaterThan(20);
+      }
+      await allHealthy("first start");
+      timings.healthy = (Date.now() - Date.parse(state("tailscale").StartedAt)) / 1000;
+    },
+    10 * MINUTE,
+  );
 
   let itemId = "";
   let dropped: Uint8Array;
-  test("an EPUB dropped into the ingest folder is in Audiobookshelf with its OPF title and author; abs-opds lists it and its download is byte-identical", async () => {
-    dropped = epub({ version: 3, title: "The Deploy Test Book", author: "Ada Container", identifier: "urn:uuid:6f1d7c1e-0d1a-4b8e-9d4e-deploy000001" });
-    const incoming = join(data, "ingest", "deploy-test.epub");
-    writeFileSync(incoming, dropped);
-    chownSync(incoming, 1000, 1000);
-    const token = absToken();
-    const ebooks = (http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { id: string; name: string; folders: { fullPath: string }[] }[]).find((l) =>
-      l.folders.some((f) => f.fullPath === "/ebooks"),
-    )!;
-    expect(ebooks).toBeDefined();
-    const item = await waitFor("the book in Audiobookshelf's ebook library", 240, () => {
-      const items = http(`http://127.0.0.1:80/api/libraries/${ebooks.id}/items`, { token }).json().results as { id: string; media: { metadata: { title: string; authorName: string } } }[];
-      return items.find((i) => i.media.metadata.title === "The Deploy Test Book");
-    });
-    expect(item.media.metadata.authorName).toBe("Ada Container");
-    itemId = item.id;
+  test(
+    "an EPUB dropped into the ingest folder is in Audiobookshelf with its OPF title and author; abs-opds lists it and its download is byte-identical",
+    async () => {
+      dropped = epub({ version: 3, title: "The Deploy Test Book", author: "Ada Container", identifier: "urn:uuid:6f1d7c1e-0d1a-4b8e-9d4e-deploy000001" });
+      const incoming = join(data, "ingest", "deploy-test.epub");
+      writeFileSync(incoming, dropped);
+      chownSync(incoming, 1000, 1000);
+      const token = absToken();
+      const ebooks = (http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { id: string; name: string; folders: { fullPath: string }[] }[]).find((l) =>
+        l.folders.some((f) => f.fullPath === "/ebooks"),
+      )!;
+      expect(ebooks).toBeDefined();
+      const item = await waitFor("the book in Audiobookshelf's ebook library", 240, () => {
+        const items = http(`http://127.0.0.1:80/api/libraries/${ebooks.id}/items`, { token }).json().results as {
+          id: string;
+          media: { metadata: { title: string; authorName: string } };
+        }[];
+        return items.find((i) => i.media.metadata.title === "The Deploy Test Book");
+      });
+      expect(item.media.metadata.authorName).toBe("Ada Container");
+      itemId = item.id;
 
-    const basic = `reader:${SECRETS.OPDS_PASSWORD}`;
-    const feed = await waitFor("the book in abs-opds's feed", 120, () => {
-      const r = http(`http://127.0.0.1:3010/opds/libraries/${ebooks.id}`, { basic });
-      return r.status === 200 && r.text.includes("The Deploy Test Book") ? r.text : undefined;
-    });
-    expect(feed).toContain("Ada Container");
-    // USE_PROXY: the links stay on abs-opds's own address, never Audiobookshelf's loopback.
-    expect(feed).not.toContain("127.0.0.1");
-    const href = /href="([^"]*\/api\/items\/[^"]+\/ebook[^"]*)"/.exec(feed)?.[1]?.replace(/&amp;/g, "&");
-    expect(href).toMatch(/^\/opds\/proxy\/api\/items\//);
-    const download = http(`http://127.0.0.1:3010${href}`, { basic });
-    expect(download.status).toBe(200);
-    expect(sha256(download.bytes)).toBe(sha256(dropped));
-  }, 10 * MINUTE);
+      const basic = `reader:${SECRETS.OPDS_PASSWORD}`;
+      const feed = await waitFor("the book in abs-opds's feed", 120, () => {
+        const r = http(`http://127.0.0.1:3010/opds/libraries/${ebooks.id}`, { basic });
+        return r.status === 200 && r.text.includes("The Deploy Test Book") ? r.text : undefined;
+      });
+      expect(feed).toContain("Ada Container");
+      // USE_PROXY: the links stay on abs-opds's own address, never Audiobookshelf's loopback.
+      expect(feed).not.toContain("127.0.0.1");
+      const href = /href="([^"]*\/api\/items\/[^"]+\/ebook[^"]*)"/.exec(feed)?.[1]?.replace(/&amp;/g, "&");
+      expect(href).toMatch(/^\/opds\/proxy\/api\/items\//);
+      const download = http(`http://127.0.0.1:3010${href}`, { basic });
+      expect(download.status).toBe(200);
+      expect(sha256(download.bytes)).toBe(sha256(dropped));
+    },
+    10 * MINUTE,
+  );
 
   test("KOReader statistics in the reader's folder: committed by `shelfstack snapshot`, loaded by `shelfstack etl` (docker exec)", () => {
     const folder = join(data, "statistics", "palma");
@@ -305,7 +328,9 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
   test("`shelfstack backup` in the jobs container round-trips through rclone crypt to a local remote", () => {
     const appdataJobs = join(data, "appdata/jobs");
     // The override the test sets: the Koofr remote becomes a local folder (rclone reads RCLONE_CONFIG_<REMOTE>_TYPE first).
-    const backup = docker(["exec", "-e", "RCLONE_CONFIG_KOOFR_TYPE=local", "-w", appdataJobs, "jobs", "shelfstack", "backup", "-c", "/etc/shelfstack/stack.yaml"], { check: false });
+    const backup = docker(["exec", "-e", "RCLONE_CONFIG_KOOFR_TYPE=local", "-w", appdataJobs, "jobs", "shelfstack", "backup", "-c", "/etc/shelfstack/stack.yaml"], {
+      check: false,
+    });
     expect(`${backup.status} ${backup.stdout}${backup.stderr}`).toMatch(/^0 [\s\S]*ebooks: cryptcheck ok/);
     const stored = join(appdataJobs, "shelfstack-backup");
     expect(run("find", [stored, "-type", "f"]).stdout).not.toMatch(/Deploy Test Book|Ada Container/);
@@ -338,42 +363,52 @@ describeWithEngine("the deploy: real images (peers as stand-ins), docker-compose
     expect((http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as unknown[]).length).toBe(2);
   };
 
-  test("`docker-compose restart` (then `up -d`) and a kill -9 bring everything back with the same keys and data", async () => {
-    const keys = keyFiles();
-    // compose 1.29 restarts every container at once: one that starts while the tailscale sidecar
-    // is still down exits ("cannot join network of a non running container") and its restart
-    // policy does not apply. `up -d` starts those again, in dependency order.
-    compose(["restart", "-t", "10"]);
-    const stranded = services().filter((s) => !state(s).Running);
-    if (stranded.length) {
-      console.log(`after docker-compose restart, not running: ${stranded.join(", ")} — starting them with up -d`);
+  test(
+    "`docker-compose restart` (then `up -d`) and a kill -9 bring everything back with the same keys and data",
+    async () => {
+      const keys = keyFiles();
+      // compose 1.29 restarts every container at once: one that starts while the tailscale sidecar
+      // is still down exits ("cannot join network of a non running container") and its restart
+      // policy does not apply. `up -d` starts those again, in dependency order.
+      compose(["restart", "-t", "10"]);
+      const stranded = services().filter((s) => !state(s).Running);
+      if (stranded.length) {
+        console.log(`after docker-compose restart, not running: ${stranded.join(", ")} — starting them with up -d`);
+        compose(["up", "-d"]);
+      }
+      await unchanged("after docker-compose restart", keys);
+
+      // A crash, not a stop: SIGKILL to the container's first process from the host.
+      for (const victim of ["audiobookshelf", "jobs"]) {
+        const before = state(victim);
+        run("kill", ["-9", String(before.Pid)]);
+        await waitFor(`${victim} restarted by its restart policy`, 60, () => (state(victim).Running && state(victim).StartedAt !== before.StartedAt ? true : undefined));
+      }
+      await sleep(1000);
+      await unchanged("after kill -9", keys);
+    },
+    10 * MINUTE,
+  );
+
+  test(
+    "`docker-compose down` then `up -d` again is idempotent: same keys, same libraries, the book once",
+    async () => {
+      const keys = keyFiles();
+      compose(["down", "-t", "10"]);
       compose(["up", "-d"]);
-    }
-    await unchanged("after docker-compose restart", keys);
-
-    // A crash, not a stop: SIGKILL to the container's first process from the host.
-    for (const victim of ["audiobookshelf", "jobs"]) {
-      const before = state(victim);
-      run("kill", ["-9", String(before.Pid)]);
-      await waitFor(`${victim} restarted by its restart policy`, 60, () => (state(victim).Running && state(victim).StartedAt !== before.StartedAt ? true : undefined));
-    }
-    await sleep(1000);
-    await unchanged("after kill -9", keys);
-  }, 10 * MINUTE);
-
-  test("`docker-compose down` then `up -d` again is idempotent: same keys, same libraries, the book once", async () => {
-    const keys = keyFiles();
-    compose(["down", "-t", "10"]);
-    compose(["up", "-d"]);
-    expect(state("prepare-host-directories").ExitCode).toBe(0);
-    await waitFor("the bootstrap's second run", 300, () => {
-      const status = JSON.parse(readFileSync(join(data, "appdata/jobs/status/bootstrap.json"), "utf8"));
-      return status.lastOutcome && !status.running && Date.parse(status.lastEnd) > Date.parse(state("jobs").StartedAt) ? status : undefined;
-    }).then((status) => expect(status.lastOutcome).toBe("ok"));
-    await unchanged("after down + up", keys);
-    const token = absToken();
-    const libraries = http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { id: string }[];
-    const titles = libraries.flatMap((l) => (http(`http://127.0.0.1:80/api/libraries/${l.id}/items`, { token }).json().results as { media: { metadata: { title: string } } }[]).map((i) => i.media.metadata.title));
-    expect(titles.filter((t) => t === "The Deploy Test Book")).toHaveLength(1);
-  }, 10 * MINUTE);
+      expect(state("prepare-host-directories").ExitCode).toBe(0);
+      await waitFor("the bootstrap's second run", 300, () => {
+        const status = JSON.parse(readFileSync(join(data, "appdata/jobs/status/bootstrap.json"), "utf8"));
+        return status.lastOutcome && !status.running && Date.parse(status.lastEnd) > Date.parse(state("jobs").StartedAt) ? status : undefined;
+      }).then((status) => expect(status.lastOutcome).toBe("ok"));
+      await unchanged("after down + up", keys);
+      const token = absToken();
+      const libraries = http("http://127.0.0.1:80/api/libraries", { token }).json().libraries as { id: string }[];
+      const titles = libraries.flatMap((l) =>
+        (http(`http://127.0.0.1:80/api/libraries/${l.id}/items`, { token }).json().results as { media: { metadata: { title: string } } }[]).map((i) => i.media.metadata.title),
+      );
+      expect(titles.filter((t) => t === "The Deploy Test Book")).toHaveLength(1);
+    },
+    10 * MINUTE,
+  );
 });

@@ -90,7 +90,13 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     // The server's Syncthing as the stack sets it up: the reader as a peer, each folder with its declared type.
     await server.send("POST", "/rest/config/devices", { deviceID: reader.deviceId, name: "palma", addresses: [`tcp://127.0.0.1:${reader.syncPort}`] });
     for (const f of syncthingFolders(config)) {
-      await server.send("POST", "/rest/config/folders", { id: f.id, label: f.label, path: f.server.path, type: f.server.type, devices: [{ deviceID: server.deviceId }, { deviceID: reader.deviceId }] });
+      await server.send("POST", "/rest/config/folders", {
+        id: f.id,
+        label: f.label,
+        path: f.server.path,
+        type: f.server.type,
+        devices: [{ deviceID: server.deviceId }, { deviceID: reader.deviceId }],
+      });
     }
     await reader.send("POST", "/rest/config/devices", { deviceID: server.deviceId, name: "shelf", addresses: [`tcp://127.0.0.1:${server.syncPort}`] });
     for (let i = 0; i < 300; i++) {
@@ -108,7 +114,10 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
 
   function allContainersUp(): void {
     for (const c of expectedContainers(join(out, "docker-compose.yml"))) {
-      docker.containers.set(c.name, c.oneShot ? { State: "exited", Status: "Exited (0) 5 minutes ago" } : { State: "running", Status: c.hasHealthCheck ? "Up 5 minutes (healthy)" : "Up 5 minutes" });
+      docker.containers.set(
+        c.name,
+        c.oneShot ? { State: "exited", Status: "Exited (0) 5 minutes ago" } : { State: "running", Status: c.hasHealthCheck ? "Up 5 minutes (healthy)" : "Up 5 minutes" },
+      );
     }
   }
 
@@ -122,7 +131,23 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
 
   async function doctor(extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
     const run = await cli(
-      ["doctor", "--json", "-c", stack, "--out", out, "--docker-host", `unix://${docker.socket}`, "--abs-url", absUrl, "--syncthing-url", server.url, "--https-host", `localhost:${https.port}`, ...extra],
+      [
+        "doctor",
+        "--json",
+        "-c",
+        stack,
+        "--out",
+        out,
+        "--docker-host",
+        `unix://${docker.socket}`,
+        "--abs-url",
+        absUrl,
+        "--syncthing-url",
+        server.url,
+        "--https-host",
+        `localhost:${https.port}`,
+        ...extra,
+      ],
       { SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca, ...env },
     );
     const report = JSON.parse(run.stdout) as { ok: boolean; checks: Line[] };
@@ -145,9 +170,37 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     expect(report.checks.filter((c) => c.verdict !== "pass")).toEqual([]);
     expect(run.status).toBe(0);
     expect(Object.keys(verdicts)).toEqual(
-      expect.arrayContaining(["container audiobookshelf", "container jobs", "audiobookshelf", "abs key abs-opds", "syncthing folder library", "syncthing device palma", "job backup", "job restore-drill", "disk ebooks", "https certificate"]),
+      expect.arrayContaining([
+        "container audiobookshelf",
+        "container jobs",
+        "audiobookshelf",
+        "abs key abs-opds",
+        "syncthing folder library",
+        "syncthing device palma",
+        "job backup",
+        "job restore-drill",
+        "disk ebooks",
+        "https certificate",
+      ]),
     );
-    const text = await cli(["doctor", "-c", stack, "--out", out, "--docker-host", `unix://${docker.socket}`, "--abs-url", absUrl, "--syncthing-url", server.url, "--https-host", `localhost:${https.port}`], { SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca });
+    const text = await cli(
+      [
+        "doctor",
+        "-c",
+        stack,
+        "--out",
+        out,
+        "--docker-host",
+        `unix://${docker.socket}`,
+        "--abs-url",
+        absUrl,
+        "--syncthing-url",
+        server.url,
+        "--https-host",
+        `localhost:${https.port}`,
+      ],
+      { SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca },
+    );
     expect(text.stdout).toMatch(/^✓ container audiobookshelf +running and healthy/m);
     expect(text.stdout).toMatch(/^27 passed, 0 failed, 0 not checked$/m);
   }, 60_000);
@@ -166,7 +219,11 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
       running: false,
       lastOutcome: "failed",
       lastSuccess: old,
-      lastError: { at: new Date(now - HOUR).toISOString(), message: "exit 1: shelfstack restore: 1 file(s) could not be restored intact (damaged on the remote, or written with other keys): ebooks/George Eliot/Middlemarch (1)/Middlemarch - George Eliot.epub: failed to authenticate decrypted block - bad password?" },
+      lastError: {
+        at: new Date(now - HOUR).toISOString(),
+        message:
+          "exit 1: shelfstack restore: 1 file(s) could not be restored intact (damaged on the remote, or written with other keys): ebooks/George Eliot/Middlemarch (1)/Middlemarch - George Eliot.epub: failed to authenticate decrypted block - bad password?",
+      },
     });
     // Someone switches the library to Send & Receive in the server's GUI.
     await server.send("PATCH", "/rest/config/folders/library", { type: "sendreceive" });
@@ -224,9 +281,17 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     mkdirSync(bin, { recursive: true });
     // A stand-in for `docker ps --all --format '{{json .}}'`: the real CLI's line format, Names without the slash.
     const lines = expectedContainers(join(out, "docker-compose.yml")).map((c) =>
-      JSON.stringify(c.name === "ingest" ? { Names: c.name, State: "restarting", Status: "Restarting (1) 3 seconds ago" } : { Names: c.name, State: c.oneShot ? "exited" : "running", Status: c.oneShot ? "Exited (0) 1 hour ago" : c.hasHealthCheck ? "Up 1 hour (healthy)" : "Up 1 hour" }),
+      JSON.stringify(
+        c.name === "ingest"
+          ? { Names: c.name, State: "restarting", Status: "Restarting (1) 3 seconds ago" }
+          : { Names: c.name, State: c.oneShot ? "exited" : "running", Status: c.oneShot ? "Exited (0) 1 hour ago" : c.hasHealthCheck ? "Up 1 hour (healthy)" : "Up 1 hour" },
+      ),
     );
-    writeFileSync(join(bin, "docker"), `#!/bin/sh\n[ "$DOCKER_HOST" = "ssh://reader@homeserver.local" ] || { echo "wrong DOCKER_HOST $DOCKER_HOST" >&2; exit 1; }\n[ "$1 $2" = "ps --all" ] || exit 1\ncat <<'EOF'\n${lines.join("\n")}\nEOF\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/bin/sh\n[ "$DOCKER_HOST" = "ssh://reader@homeserver.local" ] || { echo "wrong DOCKER_HOST $DOCKER_HOST" >&2; exit 1; }\n[ "$1 $2" = "ps --all" ] || exit 1\ncat <<'EOF'\n${lines.join("\n")}\nEOF\n`,
+      { mode: 0o755 },
+    );
     const run = await cli(["doctor", "--json", "-c", stack, "--out", out, "--abs-url", "https://shelf.tail1234.invalid"], { PATH: `${bin}:${process.env.PATH}` });
     const checks = (JSON.parse(run.stdout) as { checks: Line[] }).checks.filter((c) => c.name.startsWith("container"));
     expect(checks.find((c) => c.name === "container ingest")).toMatchObject({ verdict: "fail", fact: "restarting (Restarting (1) 3 seconds ago)" });

@@ -32,12 +32,20 @@ test("a run that was due and had time to finish must have succeeded since; one s
   const later = verdicts(at("2025-03-01T01:31:00Z"));
   expect(later["job snapshot"]).toEqual(["fail", "stale: last success 2025-02-28T01:05:00Z, but a run was due at 2025-03-01T01:00:00.000Z (0 2 * * *)"]);
   expect(later["job backup"][0]).toBe("pass");
-  expect(verdicts(at("2025-03-01T21:31:00Z"))["job backup"]).toEqual(["fail", "stale: last success 2025-02-28T03:00:00Z, but a run was due at 2025-03-01T01:30:00.000Z (30 2 * * *)"]);
+  expect(verdicts(at("2025-03-01T21:31:00Z"))["job backup"]).toEqual([
+    "fail",
+    "stale: last success 2025-02-28T03:00:00Z, but a run was due at 2025-03-01T01:30:00.000Z (30 2 * * *)",
+  ]);
 });
 
 test("a failed last run shows its error and the last success; a job that never ran or is running says so", () => {
   const { statusDir, verdicts } = setup();
-  writeStatus(statusDir, { job: "bootstrap", running: false, lastOutcome: "failed", lastError: { at: "2025-03-01T00:00:05Z", message: "exit 1: Audiobookshelf did not answer within 300 s" } });
+  writeStatus(statusDir, {
+    job: "bootstrap",
+    running: false,
+    lastOutcome: "failed",
+    lastError: { at: "2025-03-01T00:00:05Z", message: "exit 1: Audiobookshelf did not answer within 300 s" },
+  });
   writeStatus(statusDir, { job: "snapshot", running: true, lastStart: "2025-03-01T01:00:00Z" });
   const v = verdicts(at("2025-03-01T01:10:00Z"));
   expect(v["job bootstrap"]).toEqual(["fail", "last run failed at 2025-03-01T00:00:05Z: exit 1: Audiobookshelf did not answer within 300 s; it never succeeded"]);

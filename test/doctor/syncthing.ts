@@ -13,7 +13,11 @@ export class LoopbackSyncthing {
   readonly apiKey: string;
   readonly deviceId: string;
 
-  private constructor(readonly home: string, readonly guiPort: number, readonly syncPort: number) {
+  private constructor(
+    readonly home: string,
+    readonly guiPort: number,
+    readonly syncPort: number,
+  ) {
     this.apiKey = `doctor-test-${guiPort}`;
     const r = spawnSync("syncthing", ["generate", `--home=${home}`, "--no-default-folder", "--skip-port-probing"], { encoding: "utf8" });
     const id = /Device ID: ([A-Z2-7-]+)/.exec(`${r.stdout}${r.stderr}`)?.[1];
@@ -33,10 +37,14 @@ export class LoopbackSyncthing {
   }
 
   async start(): Promise<void> {
-    this.child = spawn("syncthing", ["serve", `--home=${this.home}`, "--no-browser", "--no-restart", "--logflags=0", `--gui-address=127.0.0.1:${this.guiPort}`, `--gui-apikey=${this.apiKey}`], {
-      env: { PATH: process.env.PATH, HOME: this.home, STHASHING: "standard", STNOUPGRADE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    this.child = spawn(
+      "syncthing",
+      ["serve", `--home=${this.home}`, "--no-browser", "--no-restart", "--logflags=0", `--gui-address=127.0.0.1:${this.guiPort}`, `--gui-apikey=${this.apiKey}`],
+      {
+        env: { PATH: process.env.PATH, HOME: this.home, STHASHING: "standard", STNOUPGRADE: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     this.child.stdout?.on("data", (d) => (this.log += d));
     this.child.stderr?.on("data", (d) => (this.log += d));
     for (let i = 0; i < 300; i++) {
@@ -51,7 +59,11 @@ export class LoopbackSyncthing {
   }
 
   request(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.url}${path}`, { method, headers: { "X-API-Key": this.apiKey, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(`${this.url}${path}`, {
+      method,
+      headers: { "X-API-Key": this.apiKey, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   async send(method: string, path: string, body?: unknown): Promise<void> {

@@ -53,7 +53,9 @@ describe("shelfstack etl: the embedded default", () => {
     const first = await shelfstack(["etl", "--stats", stats], { cwd: dir });
     expect(first.stderr).toMatch(/using the bundled example/);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain(`etl: embedded PGlite in ${join(dir, "shelfstack-etl")} (schema: applied 001_schema.sql, 002_views.sql, 003_history_kept.sql, 004_audiobook_progress.sql)`);
+    expect(first.stdout).toContain(
+      `etl: embedded PGlite in ${join(dir, "shelfstack-etl")} (schema: applied 001_schema.sql, 002_views.sql, 003_history_kept.sql, 004_audiobook_progress.sql)`,
+    );
     expect(first.stdout).toMatch(/koreader\/koreader: .*statistics\.sqlite3: 3 of 3 books read — sessions 5 new/);
     expect(first.stdout).toMatch(/audiobookshelf: skipped — no API key \(set ABS_API_KEY, or ABS_API_KEY_FILE/);
     expect(first.stdout).toMatch(/hardcover: skipped — HARDCOVER_TOKEN is not set/);

@@ -68,9 +68,9 @@ describe("requests: retry, back-off, Retry-After", () => {
     await expect(
       requestJson("hardcover", "http://127.0.0.1/x", {}, validate, { fetch: scripted([() => json(401, "bad token")]), clock, authHint: "check HARDCOVER_TOKEN" }),
     ).rejects.toThrow(/401.*check HARDCOVER_TOKEN/);
-    await expect(
-      requestJson("hardcover", "http://127.0.0.1/x", {}, validate, { fetch: scripted([() => json(429, "", { "retry-after": "3600" })]), clock }),
-    ).rejects.toThrow(SourceError);
+    await expect(requestJson("hardcover", "http://127.0.0.1/x", {}, validate, { fetch: scripted([() => json(429, "", { "retry-after": "3600" })]), clock })).rejects.toThrow(
+      SourceError,
+    );
     expect(clock.sleeps).toEqual([]);
   });
 

@@ -31,12 +31,29 @@ function killSuite(makeTarget: () => Target, { rows, more, kills }: { rows: numb
     appendRows(join(dir, "v2.sqlite3"), rows, rows + more);
     const abs = await absStandIn(
       Array.from({ length: 300 }, (_, i) =>
-        absSession({ id: `ls_${i}`, itemId: `li_${i % 7}`, title: `Book ${i % 7} — Книга ${i % 7}`, author: `Author ${i % 7}`, startedAt: 1_600_000_000_000 + i * 3_600_000, updatedAt: 1_600_000_000_000 + i * 3_600_000 + 900_000, timeListening: 900 }),
+        absSession({
+          id: `ls_${i}`,
+          itemId: `li_${i % 7}`,
+          title: `Book ${i % 7} — Книга ${i % 7}`,
+          author: `Author ${i % 7}`,
+          startedAt: 1_600_000_000_000 + i * 3_600_000,
+          updatedAt: 1_600_000_000_000 + i * 3_600_000 + 900_000,
+          timeListening: 900,
+        }),
       ),
       env.ABS_API_KEY!,
     );
     const hc = await hardcoverStandIn(
-      Array.from({ length: 150 }, (_, i) => hardcoverUserBook({ id: 100 + i, bookId: 7000 + i, title: `Book ${i + 1} — Книга ${i + 1}`, author: `Author ${(i + 1) % 37}`, statusId: 1 + (i % 5), reads: [{ id: 900 + i, started_at: "2024-01-02", finished_at: i % 2 ? "2024-02-03" : null }] })),
+      Array.from({ length: 150 }, (_, i) =>
+        hardcoverUserBook({
+          id: 100 + i,
+          bookId: 7000 + i,
+          title: `Book ${i + 1} — Книга ${i + 1}`,
+          author: `Author ${(i + 1) % 37}`,
+          statusId: 1 + (i % 5),
+          reads: [{ id: 900 + i, started_at: "2024-01-02", finished_at: i % 2 ? "2024-02-03" : null }],
+        }),
+      ),
       env.HARDCOVER_TOKEN!,
     );
     servers.push(abs, hc);

@@ -15,7 +15,12 @@ function stats(dir: string): string {
 describe("etl --database <folder>: what is not a folder for the embedded database is refused, untouched", () => {
   test.each([
     ["a file", (d: string) => writeFileSync(join(d, "notes.txt"), "mine\n"), "notes.txt", /the embedded database notes\.txt: .*notes\.txt is a file, not a folder/],
-    ["a path below a file", (d: string) => writeFileSync(join(d, "notes.txt"), "mine\n"), "notes.txt/db", /the embedded database notes\.txt\/db: .*notes\.txt is a file, not a folder/],
+    [
+      "a path below a file",
+      (d: string) => writeFileSync(join(d, "notes.txt"), "mine\n"),
+      "notes.txt/db",
+      /the embedded database notes\.txt\/db: .*notes\.txt is a file, not a folder/,
+    ],
     [
       "a folder of someone else's files",
       (d: string) => {

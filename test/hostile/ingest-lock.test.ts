@@ -104,9 +104,18 @@ describe("ingest: odd files never stop a batch", () => {
     writeFileSync(join(ws.ingest, "empty.pdf"), "");
     const { log } = captureLog();
     const report = await ingestPass(ws.options(), { log, env: {} });
-    expect(report.of("failed").map((o) => o.name).sort()).toEqual(["empty.pdf", "folder.epub/inner.txt", "line\nbreak.txt"]);
+    expect(
+      report
+        .of("failed")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["empty.pdf", "folder.epub/inner.txt", "line\nbreak.txt"]);
     // What is not a regular file is left where it is (a FIFO would block a reader for ever).
-    expect(readdirSync(ws.ingest).filter((n) => !n.startsWith(".")).sort()).toEqual(["dangling.mp3", "folder.epub", "passwd.epub", "pipe.epub"]);
+    expect(
+      readdirSync(ws.ingest)
+        .filter((n) => !n.startsWith("."))
+        .sort(),
+    ).toEqual(["dangling.mp3", "folder.epub", "passwd.epub", "pipe.epub"]);
     expect(tree(ws.audiobooks)).toEqual({});
   }, 30_000);
 });
@@ -132,4 +141,3 @@ describeWithTool("calibredb", "apt-get install calibre", "ingest: two `ingest --
     expect(epubs).toHaveLength(3);
   }, 120_000);
 });
-

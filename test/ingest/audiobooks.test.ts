@@ -29,7 +29,10 @@ describe("placement", () => {
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "tags-"));
     try {
-      writeFileSync(join(dir, "a.mp3"), mp3({ title: "Chapter 1", artist: "Rob Inglis", albumArtist: "J. R. R. Tolkien", album: "The Hobbit", series: "Middle-earth", seriesPart: "1" }));
+      writeFileSync(
+        join(dir, "a.mp3"),
+        mp3({ title: "Chapter 1", artist: "Rob Inglis", albumArtist: "J. R. R. Tolkien", album: "The Hobbit", series: "Middle-earth", seriesPart: "1" }),
+      );
       expect(audiobookTags(await parseFile(join(dir, "a.mp3")))).toEqual({ author: "J. R. R. Tolkien", title: "The Hobbit", series: "Middle-earth", seriesIndex: "1" });
       writeFileSync(join(dir, "b.mp3"), mp3({ title: "Standalone", artist: "Solo Author" }));
       expect(audiobookTags(await parseFile(join(dir, "b.mp3")))).toEqual({ author: "Solo Author", title: "Standalone", series: undefined, seriesIndex: undefined });
@@ -102,7 +105,12 @@ describe("ingest: audiobooks placed by their tags", () => {
       writeFileSync(join(ws.ingest, "noise", "01.mp3"), Buffer.alloc(300, 7));
       writeFileSync(join(ws.ingest, "noise", "cover.jpg"), Buffer.from("jpeg?"));
       const report = await ingestPass({ ...ws.options(), failedDir: elsewhere }, { log: () => {}, env: {} });
-      expect(report.of("failed").map((o) => o.name).sort()).toEqual(["list.txt", "noise/"]);
+      expect(
+        report
+          .of("failed")
+          .map((o) => o.name)
+          .sort(),
+      ).toEqual(["list.txt", "noise/"]);
       expect(tree(elsewhere)).toEqual({
         "list.txt": sha256(junk),
         "list.txt.reason.txt": expect.any(String),

@@ -29,7 +29,11 @@ describe("the ingest container (Terraform and compose, from one description)", (
     expect(container).toBeDefined();
     const image = Object.values(json.resource.docker_image).find((i) => i.name === INGEST_IMAGE);
     expect(image).toMatchObject({ name: "localhost/shelfstack-ingest:0.1.0", keep_locally: true });
-    expect(container).toMatchObject({ user: "1000:1000", restart: "unless-stopped", network_mode: expect.stringMatching(/^container:\$\{docker_container\.Tailscale_Container_\w+\.id\}$/) });
+    expect(container).toMatchObject({
+      user: "1000:1000",
+      restart: "unless-stopped",
+      network_mode: expect.stringMatching(/^container:\$\{docker_container\.Tailscale_Container_\w+\.id\}$/),
+    });
     expect(container!.ports).toBeUndefined();
   });
 

@@ -63,8 +63,18 @@ describeWithTool("calibredb", "apt-get install calibre", "ingest: ebooks into a 
     expect(sha256(readFileSync(join(ws.failed, "broken.epub")))).toBe(sha256(whole.subarray(0, whole.length - 300)));
     expect(readdirSync(ws.ingest).filter((n) => !n.startsWith("."))).toEqual([]);
 
-    expect(report.of("ingested").map((o) => o.name).sort()).toEqual(["field-notes.pdf", "middlemarch.epub", "persuasion.epub"]);
-    expect(report.of("failed").map((o) => o.name).sort()).toEqual(["broken.epub", "shopping-list.txt"]);
+    expect(
+      report
+        .of("ingested")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["field-notes.pdf", "middlemarch.epub", "persuasion.epub"]);
+    expect(
+      report
+        .of("failed")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["broken.epub", "shopping-list.txt"]);
     expect(renderSummary(report).split("\n")[0]).toBe("ingested 3, duplicates 0, failed 2, waiting 0 (still being copied in)");
   });
 
@@ -160,13 +170,28 @@ OPF
     const betaFile = join(ws.library, "Ann Author/Beta (2)/Beta - Ann Author.epub");
     writeFileSync(betaFile, b.subarray(0, 500));
     mkdirSync(join(ws.ingest, ".shelfstack"));
-    writeFileSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"), JSON.stringify({ maxIdBefore: 0, books: [{ name: "alpha.epub", sha256: sha256(a), size: a.length }, { name: "beta.epub", sha256: sha256(b), size: b.length }] }), { flag: "w" });
+    writeFileSync(
+      join(ws.ingest, ".shelfstack", "calibre-batch.json"),
+      JSON.stringify({
+        maxIdBefore: 0,
+        books: [
+          { name: "alpha.epub", sha256: sha256(a), size: a.length },
+          { name: "beta.epub", sha256: sha256(b), size: b.length },
+        ],
+      }),
+      { flag: "w" },
+    );
 
     const report = await ingestPass(ws.options(), { log: () => {}, env: {} });
     const files = books(ws);
     expect(Object.values(files).sort()).toEqual([sha256(a), sha256(b)].sort());
     expect(Object.keys(files).some((p) => p.startsWith("Ann Author/Beta (2)/"))).toBe(false);
-    expect(report.of("ingested").map((o) => o.name).sort()).toEqual(["alpha.epub", "beta.epub"]);
+    expect(
+      report
+        .of("ingested")
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual(["alpha.epub", "beta.epub"]);
     expect(existsSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"))).toBe(false);
     expect(readdirSync(ws.ingest).filter((n) => !n.startsWith("."))).toEqual([]);
   });
@@ -186,14 +211,16 @@ OPF
     const report = await ingestPass(ws.options(), { log: () => {}, env: {} });
     expect(report.of("ingested").map((o) => o.name)).toEqual(["alpha.epub"]);
     expect(Object.values(books(ws))).toEqual([sha256(a)]);
-    const check = calibredb(["check_library", "--library-path", ws.library, "--csv"]).split("\n").filter((l) => l.trim() && !l.startsWith("Vacuuming"));
+    const check = calibredb(["check_library", "--library-path", ws.library, "--csv"])
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("Vacuuming"));
     expect(check).toEqual([]);
     expect(existsSync(stray)).toBe(false);
   });
 
   test("garbled state files (journal, owed scans) are ignored, never fatal, and the books still go in once", async () => {
     mkdirSync(join(ws.ingest, ".shelfstack"));
-    writeFileSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"), "{\"maxIdBefore\": 0, \"books\": [");
+    writeFileSync(join(ws.ingest, ".shelfstack", "calibre-batch.json"), '{"maxIdBefore": 0, "books": [');
     writeFileSync(join(ws.ingest, ".shelfstack", "pending-scans.json"), "\u0000\u0000garbage");
     const book = epub({ version: 2, title: "Mansfield Park", author: "Jane Austen", identifier: "urn:uuid:m" });
     writeFileSync(join(ws.ingest, "mansfield.epub"), book);
@@ -222,4 +249,3 @@ exec calibredb "$@"
     expect(readFileSync(join(ws.failed, "poison.epub.reason.txt"), "utf8")).toContain("Calibre could not add it: Traceback: ValueError: bad OPF in poison");
   });
 });
-

@@ -48,25 +48,59 @@ export function epub(spec: EpubSpec): Uint8Array {
   files["OEBPS/ch1.xhtml"] = strToU8(
     create({ version: "1.0", encoding: "UTF-8" })
       .ele("http://www.w3.org/1999/xhtml", "html")
-      .ele("head").ele("title").txt(spec.title).up().up()
-      .ele("body").ele("h1").txt(spec.title).up().ele("p").txt(spec.body ?? `The first chapter of ${spec.title}.`).up().up()
+      .ele("head")
+      .ele("title")
+      .txt(spec.title)
+      .up()
+      .up()
+      .ele("body")
+      .ele("h1")
+      .txt(spec.title)
+      .up()
+      .ele("p")
+      .txt(spec.body ?? `The first chapter of ${spec.title}.`)
+      .up()
+      .up()
       .end(),
   );
   if (spec.version === 3) {
     files["OEBPS/nav.xhtml"] = strToU8(
       create({ version: "1.0", encoding: "UTF-8" })
         .ele("http://www.w3.org/1999/xhtml", "html", { "xmlns:epub": "http://www.idpf.org/2007/ops" })
-        .ele("head").ele("title").txt("Contents").up().up()
-        .ele("body").ele("nav", { "epub:type": "toc" }).ele("ol").ele("li").ele("a", { href: "ch1.xhtml" }).txt("Chapter 1")
+        .ele("head")
+        .ele("title")
+        .txt("Contents")
+        .up()
+        .up()
+        .ele("body")
+        .ele("nav", { "epub:type": "toc" })
+        .ele("ol")
+        .ele("li")
+        .ele("a", { href: "ch1.xhtml" })
+        .txt("Chapter 1")
         .end(),
     );
   } else {
     files["OEBPS/toc.ncx"] = strToU8(
       create({ version: "1.0", encoding: "UTF-8" })
         .ele("http://www.daisy.org/z3986/2005/ncx/", "ncx", { version: "2005-1" })
-        .ele("head").ele("meta", { name: "dtb:uid", content: spec.identifier }).up().up()
-        .ele("docTitle").ele("text").txt(spec.title).up().up()
-        .ele("navMap").ele("navPoint", { id: "n1", playOrder: "1" }).ele("navLabel").ele("text").txt("Chapter 1").up().up().ele("content", { src: "ch1.xhtml" })
+        .ele("head")
+        .ele("meta", { name: "dtb:uid", content: spec.identifier })
+        .up()
+        .up()
+        .ele("docTitle")
+        .ele("text")
+        .txt(spec.title)
+        .up()
+        .up()
+        .ele("navMap")
+        .ele("navPoint", { id: "n1", playOrder: "1" })
+        .ele("navLabel")
+        .ele("text")
+        .txt("Chapter 1")
+        .up()
+        .up()
+        .ele("content", { src: "ch1.xhtml" })
         .end(),
     );
   }

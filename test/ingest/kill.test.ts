@@ -66,7 +66,10 @@ describeWithTool("calibredb", "apt-get install calibre", "ingest: killed at rand
   test("every input is exactly once in the library, the ingest folder or the failed folder after kills and a rerun", async () => {
     const inputs = new Map<string, Uint8Array>();
     for (let i = 0; i < 12; i++) {
-      inputs.set(`book-${String(i).padStart(2, "0")}.epub`, epub({ version: i % 2 ? 3 : 2, title: `Book ${i}`, author: i % 3 ? "Ann Author" : "Bo Writer", identifier: `urn:uuid:k${i}`, cover: i % 4 === 0 }));
+      inputs.set(
+        `book-${String(i).padStart(2, "0")}.epub`,
+        epub({ version: i % 2 ? 3 : 2, title: `Book ${i}`, author: i % 3 ? "Ann Author" : "Bo Writer", identifier: `urn:uuid:k${i}`, cover: i % 4 === 0 }),
+      );
     }
     inputs.set("book-twin.epub", inputs.get("book-03.epub")!);
     inputs.set("paper.pdf", pdf("Paper", "Cy Scholar"));
@@ -83,7 +86,12 @@ describeWithTool("calibredb", "apt-get install calibre", "ingest: killed at rand
     const contents = new Map<string, number>(); // sha256 → how many times it should exist at the end
     for (const data of [...inputs.values(), ...parts, single]) contents.set(sha256(data), 1);
 
-    const everywhere = () => [tree(ws.ingest), tree(ws.library), tree(ws.audiobooks), tree(ws.failed)].flatMap((t) => Object.entries(t).filter(([p]) => !p.split("/").some((s) => s.startsWith("."))).map(([, h]) => h));
+    const everywhere = () =>
+      [tree(ws.ingest), tree(ws.library), tree(ws.audiobooks), tree(ws.failed)].flatMap((t) =>
+        Object.entries(t)
+          .filter(([p]) => !p.split("/").some((s) => s.startsWith(".")))
+          .map(([, h]) => h),
+      );
 
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 100000);
     const next = random(seed);
@@ -120,10 +128,10 @@ describeWithTool("calibredb", "apt-get install calibre", "ingest: killed at rand
     const records = JSON.parse(calibredb(["list", "--library-path", ws.library, "--fields", "formats", "--for-machine"])) as { formats: string[] }[];
     expect(records).toHaveLength(13); // 12 EPUBs (the twin is one of them) and the PDF
     for (const r of records) expect(r.formats.map((f) => contents.has(sha256(readFileSync(f))))).toEqual([true]);
-    expect(Object.keys(tree(ws.audiobooks)).filter((p) => !p.split("/").some((s) => s.startsWith("."))).sort()).toEqual([
-      "Di Narrator/Long Listen/part 1.mp3",
-      "Di Narrator/Long Listen/part 2.mp3",
-      "Ed Teller/Short Story/short.mp3",
-    ]);
+    expect(
+      Object.keys(tree(ws.audiobooks))
+        .filter((p) => !p.split("/").some((s) => s.startsWith(".")))
+        .sort(),
+    ).toEqual(["Di Narrator/Long Listen/part 1.mp3", "Di Narrator/Long Listen/part 2.mp3", "Ed Teller/Short Story/short.mp3"]);
   });
 });

@@ -11,7 +11,18 @@ import { onTerminal } from "./terminal";
 // A real reader's ID (Syncthing's docs) and the same ID with its last check character wrong.
 const READER_ID = "MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD";
 const MISTYPED_ID = "MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAA";
-const FLAGS = ["--tailnet", "tail9abc.ts.net", "--owner", "me@example.com", "--docker-host", "ssh://me@nas", "--device", `palma:android-ereader:${READER_ID}`, "--device", "iphone:ios"];
+const FLAGS = [
+  "--tailnet",
+  "tail9abc.ts.net",
+  "--owner",
+  "me@example.com",
+  "--docker-host",
+  "ssh://me@nas",
+  "--device",
+  `palma:android-ereader:${READER_ID}`,
+  "--device",
+  "iphone:ios",
+];
 
 /** A directory for the stack (the user's repository) and a home outside it, where the key goes. */
 function workspace() {
@@ -128,10 +139,18 @@ describe("shelfstack init refuses bad input before writing anything", () => {
   test.each([
     ["a missing answer without a terminal", ["--tailnet", "tail9abc.ts.net", "--yes"], "--owner is needed"],
     ["a default without --yes and without a terminal", FLAGS, "--hostname is needed: the server's name on the tailnet (or --yes for the default, shelf)"],
-    ["a mistyped Syncthing ID", ["--tailnet", "tail9abc.ts.net", "--owner", "me@example.com", "--docker-host", "ssh://me@nas", "--device", `palma:android-ereader:${MISTYPED_ID}`, "--yes"], `--device palma:android-ereader:${MISTYPED_ID}: not a Syncthing device ID`],
+    [
+      "a mistyped Syncthing ID",
+      ["--tailnet", "tail9abc.ts.net", "--owner", "me@example.com", "--docker-host", "ssh://me@nas", "--device", `palma:android-ereader:${MISTYPED_ID}`, "--yes"],
+      `--device palma:android-ereader:${MISTYPED_ID}: not a Syncthing device ID`,
+    ],
     ["a bad tailnet name", ["--tailnet", "example.com", ...FLAGS.slice(2), "--yes"], "--tailnet example.com: not a tailnet DNS name"],
     ["a relative key file", [...FLAGS, "--key-file", "keys/server.pem", "--yes"], "--key-file keys/server.pem: write an absolute path or one starting with ~/"],
-    ["a key file inside the repository", [...FLAGS, "--key-file", "<repo>/server-key.pem", "--yes"], "<repo>/server-key.pem is inside the stack's directory, where it would be committed"],
+    [
+      "a key file inside the repository",
+      [...FLAGS, "--key-file", "<repo>/server-key.pem", "--yes"],
+      "<repo>/server-key.pem is inside the stack's directory, where it would be committed",
+    ],
   ])("%s", (_name, args, message) => {
     const w = workspace();
     mkdirSync(w.repo);
@@ -252,7 +271,18 @@ describe("shelfstack syncthing identity, for an existing stack", () => {
         return false;
       }
     };
-    for (const p of ["cdktf.out", ".cdktf.out.shelfstack-123-ab12/stacks/shelfstack/cdk.tf.json", "keys/etl/api-key", "shelfstack-etl/PG_VERSION", "terraform.shelfstack.tfstate", "terraform.shelfstack.tfstate.backup", ".env", "key.pem", "statistics.sqlite3", "statistics.sqlite3-wal"]) {
+    for (const p of [
+      "cdktf.out",
+      ".cdktf.out.shelfstack-123-ab12/stacks/shelfstack/cdk.tf.json",
+      "keys/etl/api-key",
+      "shelfstack-etl/PG_VERSION",
+      "terraform.shelfstack.tfstate",
+      "terraform.shelfstack.tfstate.backup",
+      ".env",
+      "key.pem",
+      "statistics.sqlite3",
+      "statistics.sqlite3-wal",
+    ]) {
       expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: true });
     }
     for (const p of ["stack.yaml", ".env.example", "syncthing-server-cert.pem", "stack.schema.json"]) expect({ p, ignored: ignored(p) }).toEqual({ p, ignored: false });

@@ -29,7 +29,22 @@ describeWhen(syncthingProblem(), "init + synth: real Syncthing runs the identity
     const home = join(root, "home");
     mkdirSync(home);
     const init = shelfstack(
-      ["init", "repo", "--tailnet", "tail9abc.ts.net", "--owner", "me@example.com", "--docker-host", "ssh://me@nas", "--hostname", "books", "--device", `palma:android-ereader:${readerId}`, "--no-backup", "--yes"],
+      [
+        "init",
+        "repo",
+        "--tailnet",
+        "tail9abc.ts.net",
+        "--owner",
+        "me@example.com",
+        "--docker-host",
+        "ssh://me@nas",
+        "--hostname",
+        "books",
+        "--device",
+        `palma:android-ereader:${readerId}`,
+        "--no-backup",
+        "--yes",
+      ],
       { cwd: root, env: { HOME: home } },
     );
     if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);

@@ -70,7 +70,11 @@ describeWithTool("rclone", "apt-get install rclone", "backup: rclone sync to cry
   test("sync, cryptcheck, restore byte for byte; names and contents encrypted; a rerun transfers nothing; deletions kept by date", async () => {
     const { root, conf, koofr, backup, ebooks, lines } = setup();
     const first = await backup();
-    expect(first.folders.map((f) => [f.folder, f.transferred])).toEqual([["ebooks", 4], ["audiobooks", 1], ["snapshots", 1]]);
+    expect(first.folders.map((f) => [f.folder, f.transferred])).toEqual([
+      ["ebooks", 4],
+      ["audiobooks", 1],
+      ["snapshots", 1],
+    ]);
     expect(lines).toContain("backup: ebooks: cryptcheck ok");
 
     // Restore into a fresh folder: the same bytes.

@@ -36,11 +36,12 @@ describeWithTool("git", "apt-get install git", "the jobs runtime end to end (bui
     k.close();
     const args = ["jobs", "-c", join(out, "jobs/stack.yaml"), "--crontab", join(out, "cron/crontab")];
     const list = cli([...args, "--list"]);
-    expect(list.stdout.split("\n").filter(Boolean).map((l) => l.split(/\s+/).slice(0, 6).join(" "))).toEqual([
-      "bootstrap @reboot at start",
-      "snapshot 0 2 * * *",
-      "etl 30 3 * * *",
-    ]);
+    expect(
+      list.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/).slice(0, 6).join(" ")),
+    ).toEqual(["bootstrap @reboot at start", "snapshot 0 2 * * *", "etl 30 3 * * *"]);
     const run = cli([...args, "--run", "snapshot"]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Z snapshot: started\n/);

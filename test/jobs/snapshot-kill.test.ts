@@ -14,10 +14,12 @@ function snapshotKilledAfter(settings: string, repo: string, ms?: number): Promi
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, "snapshot", "--from", settings, "--repo", repo], { stdio: "ignore" });
   const timer = ms === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), ms);
-  return new Promise((resolve) => child.on("close", (code, signal) => {
-    clearTimeout(timer);
-    resolve({ code, signal, elapsed: Date.now() - started });
-  }));
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, elapsed: Date.now() - started });
+    }),
+  );
 }
 
 describeWithTool("git", "apt-get install git", "statistics snapshot killed at any moment", () => {

@@ -17,8 +17,7 @@ function setup() {
   const repo = join(root, "snapshots");
   const db = join(settings, "statistics.sqlite3");
   const lines: string[] = [];
-  const snapshot = (now?: Date, sources = [{ name: "palma", dir: settings }]): Promise<SnapshotResult> =>
-    runSnapshot({ sources, repo, now, log: (l) => lines.push(l) });
+  const snapshot = (now?: Date, sources = [{ name: "palma", dir: settings }]): Promise<SnapshotResult> => runSnapshot({ sources, repo, now, log: (l) => lines.push(l) });
   return { root, settings, repo, db, snapshot, lines };
 }
 
@@ -157,7 +156,10 @@ describeWithTool("git", "apt-get install git", "statistics snapshot (real SQLite
     mkdirSync(boox);
     closedDb(join(settings, "statistics.sqlite3"), 10);
     closedDb(join(boox, "statistics.sqlite3"), 20);
-    const sources = [{ name: "boox", dir: boox }, { name: "palma", dir: settings }];
+    const sources = [
+      { name: "boox", dir: boox },
+      { name: "palma", dir: settings },
+    ];
     expect(outcome(await snapshot(undefined, sources))).toEqual(["committed", "committed"]);
     writeFileSync(join(boox, "statistics.sqlite3"), randomBytes(8192));
     const k = new KoreaderDb(join(settings, "statistics.sqlite3"));

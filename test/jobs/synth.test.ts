@@ -122,7 +122,14 @@ describe("synth: the jobs container, its crontab and rclone config", () => {
       expect(env).toContain(`${secret}=\${var.${secret}}`);
       expect(json.variable[secret].sensitive).toBe(true);
     }
-    expect(env).toEqual(expect.arrayContaining(["TZ=Europe/Berlin", "SHELFSTACK_CONFIG=/etc/shelfstack/stack.yaml", "SHELFSTACK_CRONTAB=/etc/shelfstack/crontab", "RCLONE_CONFIG=/etc/shelfstack/rclone.conf"]));
+    expect(env).toEqual(
+      expect.arrayContaining([
+        "TZ=Europe/Berlin",
+        "SHELFSTACK_CONFIG=/etc/shelfstack/stack.yaml",
+        "SHELFSTACK_CRONTAB=/etc/shelfstack/crontab",
+        "RCLONE_CONFIG=/etc/shelfstack/rclone.conf",
+      ]),
+    );
     const uploads = jobs.upload as { file: string; content: string }[];
     expect(uploads.map((u) => u.file)).toEqual(["/etc/shelfstack/stack.yaml", "/etc/shelfstack/crontab", "/etc/shelfstack/rclone.conf"]);
     expect(uploads[1].content).toBe(files.get("cron/crontab"));
@@ -183,7 +190,12 @@ describe("synth: jobs follow stack.yaml", () => {
     const make = (jobs: { name: string; schedule: string; summary: string }[]) => () => new Crontab(scope, `C${Math.random()}`, { timezone: "UTC", jobs });
     expect(make([{ name: "x", schedule: "0 25 * * *", summary: "" }])).toThrow(/job "x" has a bad schedule "0 25 \* \* \*": hour "25" is outside 0–23/);
     expect(make([{ name: "Nightly Job", schedule: "@reboot", summary: "" }])).toThrow(/must be a shelfstack command name/);
-    expect(make([{ name: "x", schedule: "@reboot", summary: "" }, { name: "x", schedule: "0 1 * * *", summary: "" }])).toThrow(/listed twice/);
+    expect(
+      make([
+        { name: "x", schedule: "@reboot", summary: "" },
+        { name: "x", schedule: "0 1 * * *", summary: "" },
+      ]),
+    ).toThrow(/listed twice/);
   });
 });
 
@@ -202,7 +214,11 @@ describe("stack.yaml: the jobs' fields are checked with their YAML path, line an
 
   test.each([
     ['  schedule: "61 2 * * *"\n', "", `stack.yaml:${backupLine} backup.schedule: not a cron schedule: minute "61" is outside 0–59`],
-    ["", 'statistics:\n  snapshotSchedule: "nightly"\n', `stack.yaml:${appended + 1} statistics.snapshotSchedule: not a cron schedule: has 1 field, a cron schedule has 5 (minute hour day-of-month month day-of-week), e.g. "30 2 * * *"`],
+    [
+      "",
+      'statistics:\n  snapshotSchedule: "nightly"\n',
+      `stack.yaml:${appended + 1} statistics.snapshotSchedule: not a cron schedule: has 1 field, a cron schedule has 5 (minute hour day-of-month month day-of-week), e.g. "30 2 * * *"`,
+    ],
     ["  folders: [ebooks, ebooks]\n", "", `stack.yaml:${backupLine} backup.folders: a folder is listed twice — list each once`],
     ["  folders: [ebooks, music]\n", "", `stack.yaml:${backupLine} backup.folders[1]: use any of ebooks, audiobooks, snapshots`],
     ["  remotePath: /backup\n", "", `stack.yaml:${backupLine} backup.remotePath: a folder on Koofr, e.g. shelfstack-backup (no leading / and no :)`],

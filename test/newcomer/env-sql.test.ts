@@ -15,7 +15,18 @@ describe("shelfstack env", () => {
     const canary = "canary-value-must-not-print-7f3a";
     const r = run(["env"], { TF_VAR_HARDCOVER_TOKEN: canary, OPDS_PASSWORD: canary });
     expect(r.status).toBe(0);
-    for (const name of ["ABS_ROOT_PASSWORD", "HARDCOVER_TOKEN", "KOOFR_APP_PASSWORD", "OPDS_PASSWORD", "RCLONE_CRYPT_PASSWORD", "RCLONE_CRYPT_SALT", "SYNCTHING_API_KEY", "TAILSCALE_API_KEY", "TAILSCALE_AUTH_KEY", "DATABASE_URL"]) {
+    for (const name of [
+      "ABS_ROOT_PASSWORD",
+      "HARDCOVER_TOKEN",
+      "KOOFR_APP_PASSWORD",
+      "OPDS_PASSWORD",
+      "RCLONE_CRYPT_PASSWORD",
+      "RCLONE_CRYPT_SALT",
+      "SYNCTHING_API_KEY",
+      "TAILSCALE_API_KEY",
+      "TAILSCALE_AUTH_KEY",
+      "DATABASE_URL",
+    ]) {
       expect(r.stdout).toContain(`${name}\n`);
     }
     expect(r.stdout).toContain("for: backup.koofr.password — a Koofr app password");
@@ -29,7 +40,10 @@ describe("shelfstack env", () => {
 
   test("--check exits 1 while a required variable of that path is unset, 0 once all are", () => {
     const listed = JSON.parse(run(["env", "--for", "terraform", "--json"]).stdout) as { variables: { variable: string; need: string }[] }[];
-    const required = listed.flatMap((r) => r.variables).filter((v) => v.need === "required").map((v) => v.variable);
+    const required = listed
+      .flatMap((r) => r.variables)
+      .filter((v) => v.need === "required")
+      .map((v) => v.variable);
     expect(required).toContain("TF_VAR_TAILSCALE_API_KEY");
     expect(required).not.toContain("TF_VAR_TAILSCALE_AUTH_KEY");
     expect(run(["env", "--for", "terraform", "--check"]).status).toBe(1);

@@ -33,7 +33,10 @@ describeWithTool(CHROMIUM, "Debian package chromium", "the report in headless Ch
 
     test("the console check catches what it is for: a script, a blocked network request", () => {
       const bad = join(dir, "bad.html");
-      writeFileSync(bad, `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><img src="https://example.com/x.png"></body></html>`);
+      writeFileSync(
+        bad,
+        `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><img src="https://example.com/x.png"></body></html>`,
+      );
       expect(loadPage(bad).console.length).toBeGreaterThan(0);
     });
 

@@ -29,7 +29,10 @@ export const EBOOK_SESSIONS: readonly [string, number, number][] = [
 /** A statistics file with two books: the crafted sessions alternate between them; book one's pages 1–3 are read twice. */
 export function craftedStatistics(path: string): KoreaderDb {
   const db = new KoreaderDb(path);
-  const books = [db.addBook("Crafted Days", "A. Writer", "c0ffee00c0ffee00c0ffee00c0ffee00", 120), db.addBook("Midnight Pages", "B. Writer", "deadbeefdeadbeefdeadbeefdeadbeef", 40)];
+  const books = [
+    db.addBook("Crafted Days", "A. Writer", "c0ffee00c0ffee00c0ffee00c0ffee00", 120),
+    db.addBook("Midnight Pages", "B. Writer", "deadbeefdeadbeefdeadbeefdeadbeef", 40),
+  ];
   EBOOK_SESSIONS.forEach(([start, pages, seconds], i) => {
     const book = books[i % 2];
     db.addRows(reading(book, utc(start), pages, seconds, i % 2 ? 1 + i : 1));

@@ -103,9 +103,17 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     );
     // The midnight and DST edges, by hand: each session on the local day it began.
     expect(perDay.map((d) => d.day)).toEqual([
-      "2024-01-10", "2024-01-11", "2024-01-12",
-      "2024-03-29", "2024-03-30", "2024-03-31", "2024-04-01", "2024-04-02",
-      "2024-10-26", "2024-10-27", "2024-10-28",
+      "2024-01-10",
+      "2024-01-11",
+      "2024-01-12",
+      "2024-03-29",
+      "2024-03-30",
+      "2024-03-31",
+      "2024-04-01",
+      "2024-04-02",
+      "2024-10-26",
+      "2024-10-27",
+      "2024-10-28",
       "2025-01-01",
     ]);
     const days: Record<string, number> = {};
@@ -117,7 +125,10 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
     expect(cells).toEqual(Object.fromEntries(perDay.filter((d) => d.day.startsWith("2024")).map((d) => [d.day, d.s])));
     expect((year2024.match(/<rect class="day empty"/g) ?? []).length).toBe(366 - Object.keys(cells).length);
 
-    for (const [length, table] of [[7, "months"], [4, "years"]] as const) {
+    for (const [length, table] of [
+      [7, "months"],
+      [4, "years"],
+    ] as const) {
       const rows = await sql<{ p: string; s: number }>(
         `SELECT left(to_char((start_time AT TIME ZONE '${ZONE}')::date, 'YYYY-MM-DD'), ${length}) AS p, sum(duration_seconds)::int AS s
          FROM shelfstack.reading_sessions GROUP BY 1 ORDER BY 1`,
@@ -150,7 +161,9 @@ describeWithTool("initdb", "PostgreSQL 15 server binaries: initdb, pg_ctl, postg
       `SELECT extract(isodow FROM start_time AT TIME ZONE '${ZONE}')::int AS d, sum(duration_seconds)::int AS s FROM shelfstack.reading_sessions GROUP BY 1`,
     );
     expect(model.byWeekday.map((t, i) => [i + 1, t.seconds]).filter(([, s]) => s > 0)).toEqual(weekdays.sort((a, b) => a.d - b.d).map((r) => [r.d, r.s]));
-    const [{ median }] = await sql<{ median: number }>("SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_seconds))::int AS median FROM shelfstack.reading_sessions");
+    const [{ median }] = await sql<{ median: number }>(
+      "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_seconds))::int AS median FROM shelfstack.reading_sessions",
+    );
     expect(model.medianSessionSeconds).toBe(median);
     expect(index).toContain(`data-median="${median}"`);
 

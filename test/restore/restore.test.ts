@@ -14,7 +14,7 @@ const NIGHT2 = new Date("2025-03-02T01:30:00Z");
 function storedFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk(join(d, e.name)) : out.push(join(d, e.name)));
+    for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : out.push(join(d, e.name));
   };
   walk(dir);
   return out.sort((a, b) => statSync(b).size - statSync(a).size);
@@ -35,7 +35,9 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     const bytes = readFileSync(epub);
     bytes[bytes.length - 100] ^= 0xff;
     writeFileSync(epub, bytes);
-    await expect(drill()).rejects.toThrow(/^1 file\(s\) could not be restored intact \(damaged on the remote, or written with other keys\): ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: \S/);
+    await expect(drill()).rejects.toThrow(
+      /^1 file\(s\) could not be restored intact \(damaged on the remote, or written with other keys\): ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: \S/,
+    );
 
     // Put it back, truncate the next one (Emma): caught too.
     bytes[bytes.length - 100] ^= 0xff;
@@ -54,7 +56,12 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     const env = { ...SECRETS, RCLONE_CONFIG: s.conf };
     const runDrillJob = () => cli(["jobs", "--run", "restore-drill", "-c", s.stack, "--crontab", crontab, "--status-dir", statusDir], env);
     expect(runDrillJob().status).toBe(0);
-    const doctor = () => JSON.parse(cli(["doctor", "--json", "-c", s.stack, "--out", s.out, "--status-dir", statusDir, "--abs-url", "https://shelf.tail1234.invalid"]).stdout).checks as { name: string; verdict: string; fact: string }[];
+    const doctor = () =>
+      JSON.parse(cli(["doctor", "--json", "-c", s.stack, "--out", s.out, "--status-dir", statusDir, "--abs-url", "https://shelf.tail1234.invalid"]).stdout).checks as {
+        name: string;
+        verdict: string;
+        fact: string;
+      }[];
     expect(doctor().find((c) => c.name === "job restore-drill")).toMatchObject({ verdict: "pass" });
 
     const [epub] = storedFiles(s.koofr);
@@ -64,7 +71,9 @@ describeWithTool("rclone", "apt-get install rclone", "restore: drill and full re
     expect(runDrillJob().status).toBe(1);
     expect(doctor().find((c) => c.name === "job restore-drill")).toMatchObject({
       verdict: "fail",
-      fact: expect.stringMatching(/last run failed at .*: exit 1: shelfstack restore: 1 file\(s\) could not be restored intact .*: ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: failed to authenticate decrypted block/),
+      fact: expect.stringMatching(
+        /last run failed at .*: exit 1: shelfstack restore: 1 file\(s\) could not be restored intact .*: ebooks\/George Eliot\/Middlemarch \(1\)\/Middlemarch - George Eliot\.epub: failed to authenticate decrypted block/,
+      ),
     });
   });
 

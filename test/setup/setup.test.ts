@@ -54,7 +54,9 @@ test("Palma: Tailscale, then each Syncthing folder with the path and type of the
   ]);
   // The restored database goes back with the folder paused and the old -wal/-shm removed.
   expect(palma).toContain("`shelfstack snapshot restore --reader palma --to ./restored-palma`");
-  expect(palma).toMatch(/open the folder `KOReader settings \(palma\)` and tap \*\*Pause\*\*.*\n4\. Copy the restored file over `\/storage\/emulated\/0\/koreader\/settings\/statistics\.sqlite3`.*delete `statistics\.sqlite3-wal` and `statistics\.sqlite3-shm`/);
+  expect(palma).toMatch(
+    /open the folder `KOReader settings \(palma\)` and tap \*\*Pause\*\*.*\n4\. Copy the restored file over `\/storage\/emulated\/0\/koreader\/settings\/statistics\.sqlite3`.*delete `statistics\.sqlite3-wal` and `statistics\.sqlite3-shm`/,
+  );
   expect(palma).toContain("check that this device is called `palma`");
   expect(palma).toContain("is `MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD`, as in stack.yaml");
   expect(palma).toContain("under *Addresses* write `tcp://shelf.tail1234.ts.net:22000`");

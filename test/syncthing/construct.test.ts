@@ -17,19 +17,16 @@ const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Reco
 const files = new Map(RenderedFile.all(stack).map((f) => [f.path, f.content]));
 const tf = Object.values(json.resource.docker_container).find((c) => c.name === "syncthing")!;
 const compose = (parse(files.get("docker-compose.yml")!) as { services: Record<string, Record<string, unknown>> }).services.syncthing;
-const server = stack.node.findAll().filter(Container.isContainer).find((c) => c.name === "syncthing")!;
+const server = stack.node
+  .findAll()
+  .filter(Container.isContainer)
+  .find((c) => c.name === "syncthing")!;
 
 describe("the server's Syncthing container", () => {
   test("in the Tailscale sidecar's namespace, no port published, GUI on loopback, API key from a secret", () => {
     expect(tf.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.id}");
     expect(tf.ports).toBeUndefined();
-    expect(tf.env).toEqual([
-      "PGID=1000",
-      "PUID=1000",
-      "STGUIADDRESS=127.0.0.1:8384",
-      "STGUIAPIKEY=${var.SYNCTHING_API_KEY}",
-      "TZ=Europe/Berlin",
-    ]);
+    expect(tf.env).toEqual(["PGID=1000", "PUID=1000", "STGUIADDRESS=127.0.0.1:8384", "STGUIAPIKEY=${var.SYNCTHING_API_KEY}", "TZ=Europe/Berlin"]);
     expect(compose.network_mode).toBe("service:tailscale");
     expect((compose.environment as Record<string, string>).STGUIAPIKEY).toBe("${SYNCTHING_API_KEY:?set SYNCTHING_API_KEY in the environment (see README, Deploying)}");
   });
@@ -116,7 +113,10 @@ describeWhen(sandboxProblem(), "the start script, run against the rendered files
   });
 
   test("each folder root holds its .stignore, and belongs to PUID:PGID", () => {
-    for (const [root, content] of [["srv/shelfstack/library/ebooks", "library"], ["srv/shelfstack/statistics/palma", "koreader-settings"]]) {
+    for (const [root, content] of [
+      ["srv/shelfstack/library/ebooks", "library"],
+      ["srv/shelfstack/statistics/palma", "koreader-settings"],
+    ]) {
       expect(readFileSync(sandbox.path(`${root}/.stignore`), "utf8")).toBe(files.get(`syncthing/server/ignores/${content}.stignore`));
       expect(statSync(sandbox.path(root)).uid).toBe(1000);
     }

@@ -27,7 +27,11 @@ describe("the folder model (config/syncthing-folders.ts)", () => {
 
   test("an Android phone with a Syncthing ID is a default member; a device without one is not", () => {
     const config = stack(`  - { name: phone, kind: android, syncthingId: ${BOOX} }\n  - { name: kobo, kind: android-ereader }\n`);
-    expect(syncthingFolders(config).find((f) => f.id === "library")!.devices.map((d) => d.name)).toEqual(["palma", "phone"]);
+    expect(
+      syncthingFolders(config)
+        .find((f) => f.id === "library")!
+        .devices.map((d) => d.name),
+    ).toEqual(["palma", "phone"]);
   });
 
   test("ignores: Calibre's database on both sides of the library, .sdr on the reader, *-shm on the settings", () => {

@@ -72,7 +72,10 @@ function declared(): Record<string, { server: Side; devices: Partial<Record<Name
         tab: lib("/storage/emulated/0/Books/shelfstack"),
       },
     },
-    "koreader-palma": { server: { path: "/srv/shelfstack/statistics/palma", type: "receiveonly", versioning: simple3 }, devices: { palma: ko("/storage/emulated/0/koreader/settings") } },
+    "koreader-palma": {
+      server: { path: "/srv/shelfstack/statistics/palma", type: "receiveonly", versioning: simple3 },
+      devices: { palma: ko("/storage/emulated/0/koreader/settings") },
+    },
     "koreader-boox": {
       server: { path: "/srv/shelfstack/statistics/boox", type: "receiveonly", versioning: simple3 },
       devices: { boox: ko("/storage/emulated/0/Android/data/org.koreader.launcher/files/settings") },

@@ -71,7 +71,9 @@ const cases: Case[] = [
   },
   {
     name: "an 'other' folder over the server's application state",
-    yaml: withSyncthing("  folders:\n    - id: state\n      direction: two-way\n      serverPath: /srv/shelfstack/appdata/audiobookshelf\n      devicePath: /storage/emulated/0/abs\n"),
+    yaml: withSyncthing(
+      "  folders:\n    - id: state\n      direction: two-way\n      serverPath: /srv/shelfstack/appdata/audiobookshelf\n      devicePath: /storage/emulated/0/abs\n",
+    ),
     path: "syncthing.folders[0].direction",
     at: "direction: two-way",
     says: /overlaps \/srv\/shelfstack\/appdata, application state/,
@@ -120,14 +122,18 @@ const cases: Case[] = [
   },
   {
     name: "duplicate folder IDs",
-    yaml: withSyncthing("  folders:\n    - { id: books, content: library, direction: to-devices }\n    - { id: books, direction: to-devices, serverPath: /srv/x, devicePath: /storage/emulated/0/x }\n"),
+    yaml: withSyncthing(
+      "  folders:\n    - { id: books, content: library, direction: to-devices }\n    - { id: books, direction: to-devices, serverPath: /srv/x, devicePath: /storage/emulated/0/x }\n",
+    ),
     path: "syncthing.folders[1].id",
     at: "serverPath: /srv/x",
     says: /folder ID "books" is already used by syncthing\.folders\[0\] — give each folder its own id/,
   },
   {
     name: "a folder ID that collides with a KOReader settings folder's per-device ID",
-    yaml: withSyncthing("  folders:\n    - { id: ko, content: koreader-settings, direction: from-devices }\n    - { id: ko-palma, direction: to-devices, serverPath: /srv/x, devicePath: /storage/emulated/0/x }\n"),
+    yaml: withSyncthing(
+      "  folders:\n    - { id: ko, content: koreader-settings, direction: from-devices }\n    - { id: ko-palma, direction: to-devices, serverPath: /srv/x, devicePath: /storage/emulated/0/x }\n",
+    ),
     path: "syncthing.folders[1].id",
     at: "id: ko-palma",
     says: /"ko-palma" is already used by syncthing\.folders\[0\] \(KOReader settings folders get -<device> appended\)/,
@@ -141,7 +147,10 @@ const cases: Case[] = [
   },
   {
     name: "a folder shared with a device that has no Syncthing ID",
-    yaml: withSyncthing("  folders:\n    - id: library\n      content: library\n      direction: to-devices\n      devices: [palma, kobo]\n", "  - { name: kobo, kind: android-ereader }\n"),
+    yaml: withSyncthing(
+      "  folders:\n    - id: library\n      content: library\n      direction: to-devices\n      devices: [palma, kobo]\n",
+      "  - { name: kobo, kind: android-ereader }\n",
+    ),
     path: "syncthing.folders[0].devices[1]",
     at: "devices: [palma, kobo]",
     says: /"kobo" has no syncthingId — add its Syncthing device ID under devices/,
@@ -190,9 +199,11 @@ describe("stack.yaml refuses unsafe or broken Syncthing set-ups, naming the fiel
     const yaml = withSyncthing(
       "  folders:\n    - { id: a, content: koreader-settings, direction: two-way }\n    - { id: a-palma, content: library, direction: to-devices, devices: [iphone, ghost] }\n",
     );
-    expect(problems(yaml).map((p) => p.path).sort()).toEqual(
-      ["syncthing.folders[0].direction", "syncthing.folders[1].devices[0]", "syncthing.folders[1].devices[1]", "syncthing.folders[1].id"].sort(),
-    );
+    expect(
+      problems(yaml)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(["syncthing.folders[0].direction", "syncthing.folders[1].devices[0]", "syncthing.folders[1].devices[1]", "syncthing.folders[1].id"].sort());
   });
 
   test("the same folders, made safe, are accepted", () => {

@@ -15,7 +15,14 @@ test("config.xml: version 36, folders by id, devices with their tailnet address,
     ],
     folders: [
       { id: "library", label: "Library", path: "/storage/emulated/0/Books", type: "receiveonly", deviceIds: [SERVER, PALMA], ignorePerms: true },
-      { id: "koreader-palma", label: "KOReader & co", path: "/srv/stats/palma", type: "receiveonly", deviceIds: [PALMA], versioning: { type: "staggered", params: { maxAge: "60" } } },
+      {
+        id: "koreader-palma",
+        label: "KOReader & co",
+        path: "/srv/stats/palma",
+        type: "receiveonly",
+        deviceIds: [PALMA],
+        versioning: { type: "staggered", params: { maxAge: "60" } },
+      },
     ],
     guiAddress: "127.0.0.1:8384",
     listenAddress: "0.0.0.0:22000",
@@ -98,10 +105,7 @@ test(".stignore: a comment naming the folder, then the patterns", () => {
 
 describe("the server's start script", () => {
   const script = renderStartScript({
-    folders: [
-      { path: "/srv/stats/palma", stignore: "/shelfstack/ignores/koreader-palma.stignore" },
-      { path: "/srv/it's mine" },
-    ],
+    folders: [{ path: "/srv/stats/palma", stignore: "/shelfstack/ignores/koreader-palma.stignore" }, { path: "/srv/it's mine" }],
   });
 
   test("copies config.xml and each .stignore into place, hands folder roots to PUID:PGID, then starts Syncthing", () => {

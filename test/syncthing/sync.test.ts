@@ -58,7 +58,12 @@ describeWhen(syncthingProblem(), "the server and the Palma syncing with the rend
         .replace(/\s*<allowedNetwork>[^<]*<\/allowedNetwork>/g, "");
     writeFileSync(join(server.home, "config.xml"), local(readFileSync(join(out, "syncthing/server/config.xml"), "utf8"), serverPort, { host: "palma", port: palmaPort }));
     writeFileSync(join(palma.home, "config.xml"), local(readFileSync(join(out, "syncthing/palma/config.xml"), "utf8"), palmaPort, { host: "shelf", port: serverPort }));
-    for (const [s, dir, side, content] of [[server, LIB, "server", "library"], [server, STATS, "server", "koreader-settings"], [palma, P_LIB, "reader", "library"], [palma, P_KO, "reader", "koreader-settings"]] as const) {
+    for (const [s, dir, side, content] of [
+      [server, LIB, "server", "library"],
+      [server, STATS, "server", "koreader-settings"],
+      [palma, P_LIB, "reader", "library"],
+      [palma, P_KO, "reader", "koreader-settings"],
+    ] as const) {
       put(file(s, dir, ".stignore"), readFileSync(join(out, ignoreFilePath(side, content))));
     }
     // The server's Calibre library, with Calibre's live database beside the book.
@@ -75,8 +80,9 @@ describeWhen(syncthingProblem(), "the server and the Palma syncing with the rend
 
     const started = await Promise.all([SyncthingProcess.start(server, { paused: false }), SyncthingProcess.start(palma, { paused: false })]);
     st = { server: started[0], palma: started[1] };
-    await until("the book reaches the Palma and the statistics reach the server", () =>
-      existsSync(file(palma, P_LIB, BOOK, "A Title - Ann Author.epub")) && existsSync(file(server, STATS, "statistics.sqlite3-wal")),
+    await until(
+      "the book reaches the Palma and the statistics reach the server",
+      () => existsSync(file(palma, P_LIB, BOOK, "A Title - Ann Author.epub")) && existsSync(file(server, STATS, "statistics.sqlite3-wal")),
     );
     await until("both receiving folders are idle with nothing left to pull", async () => (await idle(st!.palma, "library")) && (await idle(st!.server, "koreader-palma")));
   }, 90000);

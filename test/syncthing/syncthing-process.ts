@@ -87,8 +87,22 @@ export class SyncthingProcess {
   static async start(sandbox: Sandbox, options: { paused: boolean }): Promise<SyncthingProcess> {
     const port = await freePort();
     const apiKey = `test-${port}-key`;
-    const args = ["-m", "--propagation", "private", "sh", SANDBOX, sandbox.root, "/usr/bin/syncthing", "serve", `--home=${HOME_IN_SANDBOX}`,
-      "--no-browser", "--no-restart", "--logflags=0", `--gui-address=127.0.0.1:${port}`, `--gui-apikey=${apiKey}`];
+    const args = [
+      "-m",
+      "--propagation",
+      "private",
+      "sh",
+      SANDBOX,
+      sandbox.root,
+      "/usr/bin/syncthing",
+      "serve",
+      `--home=${HOME_IN_SANDBOX}`,
+      "--no-browser",
+      "--no-restart",
+      "--logflags=0",
+      `--gui-address=127.0.0.1:${port}`,
+      `--gui-apikey=${apiKey}`,
+    ];
     if (options.paused) args.push("--paused");
     // STHASHING skips the start-up hash benchmark (a second of CPU per start).
     const child = spawn("unshare", args, { env: { PATH: process.env.PATH, HOME: HOME_IN_SANDBOX, STHASHING: "standard", STNOUPGRADE: "1" }, stdio: ["ignore", "pipe", "pipe"] });

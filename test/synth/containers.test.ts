@@ -47,7 +47,8 @@ function build() {
 const built = build();
 const { synth, json, compose } = built;
 const secretEnvNames = new Set(
-  Object.values(compose.services).flatMap((s) => Object.values((s.environment ?? {}) as Record<string, string>))
+  Object.values(compose.services)
+    .flatMap((s) => Object.values((s.environment ?? {}) as Record<string, string>))
     .flatMap((v) => [...v.matchAll(/\$\{([A-Z_][A-Z0-9_]*):\?/g)].map((m) => m[1])),
 );
 const containers = Object.values(json.resource.docker_container);
@@ -71,7 +72,8 @@ describe("Terraform: the containers", () => {
       expect(c.ports).toBeUndefined();
       expect(c.publish_all_ports).toBeUndefined();
       if (c.name === "tailscale") expect(c.network_mode).toBeUndefined();
-      else if (c.restart === "no") expect(c.network_mode).toBe("none"); // one-shot tasks need no network
+      else if (c.restart === "no")
+        expect(c.network_mode).toBe("none"); // one-shot tasks need no network
       else expect(c.network_mode).toBe("container:${docker_container.Tailscale_Container_32B0B4FB.id}");
     }
   });
@@ -158,8 +160,7 @@ describe("docker-compose.yml", () => {
         writeFileSync(join(dir, f.path), f.content);
       }
     });
-    const composeConfig = (env: NodeJS.ProcessEnv) =>
-      spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    const composeConfig = (env: NodeJS.ProcessEnv) => spawnSync("docker-compose", ["-f", file, "config", "-q"], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
 
     test("and refuses to start while a secret is missing from the environment, naming it", () => {
       const run = composeConfig({});

@@ -178,7 +178,7 @@ describe("synth is atomic: killed at any instant, the previous output stays byte
 
     let seed = Number(process.env.KILL_SEED ?? Date.now() % 100000);
     const initialSeed = seed;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const outcomes = { previous: 0, next: 0 };
     for (let i = 0; i < KILLS; i++) {
       const delay = Math.floor(random() * span * 1.1);

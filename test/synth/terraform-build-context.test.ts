@@ -118,7 +118,12 @@ describe("synth writes the build contexts of the images the deploy builds", () =
       expect(service.image).toBe(`localhost/shelfstack-${name}:${version}`);
       expect(existsSync(join(first.out, (service.build as { context: string }).context, "Dockerfile"))).toBe(true);
     }
-    expect(Object.entries(first.compose.services).filter(([, s]) => s.build).map(([n]) => n).sort()).toEqual(["ingest", "jobs"]);
+    expect(
+      Object.entries(first.compose.services)
+        .filter(([, s]) => s.build)
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(["ingest", "jobs"]);
   });
 
   test("the contexts are byte-identical from one synth to the next", () => {

@@ -15,7 +15,9 @@ function synthOf(yaml: string) {
   const compose = parse(RenderedFile.all(stack).find((f) => f.path === "docker-compose.yml")!.content) as {
     services: Record<string, { image: string }>;
   };
-  const terraformImages = Object.values(json.resource.docker_image).map((i) => i.name as string).sort();
+  const terraformImages = Object.values(json.resource.docker_image)
+    .map((i) => i.name as string)
+    .sort();
   const composeImages = Object.fromEntries(Object.entries(compose.services).map(([name, s]) => [name, s.image]));
   return { terraformImages, composeImages };
 }
@@ -54,7 +56,9 @@ const SERVICE_OF: Record<keyof typeof OVERRIDES, keyof typeof DEFAULTS> = {
 };
 
 const withImages = (images: Record<string, string>) =>
-  `${example}\nimages:\n${Object.entries(images).map(([k, v]) => `  ${k}: "${v}"`).join("\n")}\n`;
+  `${example}\nimages:\n${Object.entries(images)
+    .map(([k, v]) => `  ${k}: "${v}"`)
+    .join("\n")}\n`;
 
 describe("stack.yaml images: overrides the pinned images", () => {
   test("without it, every container keeps its pin (compose and Terraform agree)", () => {

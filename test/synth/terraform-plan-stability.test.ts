@@ -59,8 +59,7 @@ const CONTAINER: Record<string, Rule> = {
     return mode;
   },
   capabilities: (v) => v,
-  devices: (v) =>
-    (v as Block[]).map((d) => ({ ...d, container_path: d.container_path || d.host_path, permissions: d.permissions || "rwm" })),
+  devices: (v) => (v as Block[]).map((d) => ({ ...d, container_path: d.container_path || d.host_path, permissions: d.permissions || "rwm" })),
   healthcheck: (v) => {
     const hc = v as Block;
     const back: Block = { test: hc.test, retries: hc.retries };
@@ -95,7 +94,10 @@ const stacks: [string, string][] = [
 describe.each(stacks)("plan stability, %s: every attribute is written as the provider reads it back", (_name, yaml) => {
   const json = resources(yaml);
   const cases: [string, string, string, Record<string, Rule>][] = [];
-  for (const [type, rules] of [["docker_container", CONTAINER], ["docker_image", IMAGE]] as const) {
+  for (const [type, rules] of [
+    ["docker_container", CONTAINER],
+    ["docker_image", IMAGE],
+  ] as const) {
     for (const [name, body] of Object.entries(json[type] ?? {})) {
       for (const attribute of Object.keys(body)) if (!META.has(attribute)) cases.push([type, name, attribute, rules]);
     }

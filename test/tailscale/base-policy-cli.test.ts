@@ -7,7 +7,10 @@ const POLICIES = join(__dirname, "policies");
 
 /** A working directory with stack.yaml (the example with `basePolicy`) and the named policy file next to it. */
 function stackWith(policy: string | undefined, basePolicy: string | undefined = policy && `./${policy}`, dir = tmp("shelfstack-base-")): string {
-  writeFileSync(join(dir, "stack.yaml"), exampleWith((doc) => basePolicy && (doc.tailnet.basePolicy = basePolicy)));
+  writeFileSync(
+    join(dir, "stack.yaml"),
+    exampleWith((doc) => basePolicy && (doc.tailnet.basePolicy = basePolicy)),
+  );
   if (policy) copyFileSync(join(POLICIES, policy), join(dir, policy));
   return dir;
 }
@@ -67,7 +70,9 @@ describe("synth with tailnet.basePolicy", () => {
     const cwd = stackWith("default.hujson");
     const r = shelfstack(["validate"], { cwd });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^stack\.yaml:\d+ tailnet\.basePolicy: \.\/default\.hujson grants\[0\] opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed/m);
+    expect(r.stderr).toMatch(
+      /^stack\.yaml:\d+ tailnet\.basePolicy: \.\/default\.hujson grants\[0\] opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed/m,
+    );
   });
 });
 

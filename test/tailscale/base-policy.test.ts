@@ -103,7 +103,9 @@ describe("Tailscale's default policy as the base", () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(new Set(problems.map((p) => p.split(" opens ")[0]))).toEqual(new Set(["tailnet.basePolicy: ./default.hujson grants[0]"]));
     expect(problems).toContainEqual(
-      expect.stringMatching(/^tailnet\.basePolicy: \.\/default\.hujson grants\[0\] opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed \(generated test tests\[\d+\]\) — narrow its src or dst in the file/),
+      expect.stringMatching(
+        /^tailnet\.basePolicy: \.\/default\.hujson grants\[0\] opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed \(generated test tests\[\d+\]\) — narrow its src or dst in the file/,
+      ),
     );
     // The server reaching a reader is caught too, by the offline-only check.
     expect(problems).toContainEqual(expect.stringContaining("opens tag:shelfstack → alice@example.com:22, which the stack keeps closed (the stack's offline check"));
@@ -127,7 +129,9 @@ describe("Tailscale's default policy as the base", () => {
 
 describe("refusals", () => {
   test("a name both define is refused with the key named, not overwritten", () => {
-    const text = read("ssh.hujson").replace('"group:admins": ["alice@example.com"]', '"group:shelfstack-readers": ["mallory@example.com"]').replace(/group:admins/g, "group:family");
+    const text = read("ssh.hujson")
+      .replace('"group:admins": ["alice@example.com"]', '"group:shelfstack-readers": ["mallory@example.com"]')
+      .replace(/group:admins/g, "group:family");
     const problems = refusal(() => merged("ssh.hujson", text));
     expect(problems).toEqual([
       expect.stringMatching(/^tailnet\.basePolicy: \.\/ssh\.hujson: groups\["group:shelfstack-readers"\] is defined in the file and by shelfstack — rename or remove it/),

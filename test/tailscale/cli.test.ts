@@ -82,10 +82,15 @@ describe("synth and the tailnet part of stack.yaml", () => {
     const cwd = workdir();
     expect(shelfstack(["synth", "-o", "out"], { cwd }).status).toBe(0);
     const before = treeHash(join(cwd, "out"));
-    writeFileSync(join(cwd, "stack.yaml"), exampleWith((doc) => (doc.tailnet.extraAcls = [{ src: ["alice@example.com"], dst: ["tag:shelfstack:8384"] }])));
+    writeFileSync(
+      join(cwd, "stack.yaml"),
+      exampleWith((doc) => (doc.tailnet.extraAcls = [{ src: ["alice@example.com"], dst: ["tag:shelfstack:8384"] }])),
+    );
     const r = shelfstack(["synth", "-o", "out"], { cwd });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/tailnet\.extraAcls\[0\]: opens alice@example\.com \(node:os=android\) → tag:shelfstack:8384, which the stack keeps closed \(generated test tests\[0\]\) — narrow its src or dst, or remove it/);
+    expect(r.stderr).toMatch(
+      /tailnet\.extraAcls\[0\]: opens alice@example\.com \(node:os=android\) → tag:shelfstack:8384, which the stack keeps closed \(generated test tests\[0\]\) — narrow its src or dst, or remove it/,
+    );
     expect(treeHash(join(cwd, "out"))).toBe(before);
   });
 
@@ -119,7 +124,10 @@ describe("synth and the tailnet part of stack.yaml", () => {
     };
     for (const auth of ["api-key", "oauth-client"]) {
       const cwd = workdir();
-      writeFileSync(join(cwd, "stack.yaml"), exampleWith((doc) => (doc.tailnet.auth = auth)));
+      writeFileSync(
+        join(cwd, "stack.yaml"),
+        exampleWith((doc) => (doc.tailnet.auth = auth)),
+      );
       const r = shelfstack(["synth", "-o", "out"], { cwd, env: canaries });
       expect(r.status).toBe(0);
       const files = readTree(join(cwd, "out"));

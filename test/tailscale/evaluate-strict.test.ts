@@ -132,7 +132,11 @@ describe("sshTests against ssh rules", () => {
   test("check is not accept: each must be asserted as what it is", () => {
     const e = nas(
       [{ action: "check", src: ["group:family"], dst: ["tag:nas"], users: ["autogroup:nonroot"] }],
-      [{ src: bob, dst: ["tag:nas"], check: ["bob"] }, { src: bob, dst: ["tag:nas"], accept: ["bob"] }, { src: bob, dst: ["tag:nas"], check: ["root"] }],
+      [
+        { src: bob, dst: ["tag:nas"], check: ["bob"] },
+        { src: bob, dst: ["tag:nas"], accept: ["bob"] },
+        { src: bob, dst: ["tag:nas"], check: ["root"] },
+      ],
     );
     expect(cases(e)).toEqual(["sshTests[0] tag:nas as bob check: ok", "sshTests[1] tag:nas as bob accept: FAIL", "sshTests[2] tag:nas as root check: FAIL"]);
     expect(e.failures[0].reason).toBe("checked by ssh[0]");
@@ -151,8 +155,14 @@ describe("sshTests against ssh rules", () => {
 
   test("a group test speaks for every member; another user's own device is never reachable", () => {
     const e = nas(
-      [{ action: "accept", src: ["group:admins"], dst: ["tag:nas"], users: ["root"] }, { action: "accept", src: ["*"], dst: [bob], users: ["*"] }],
-      [{ src: "group:family", dst: ["tag:nas"], accept: ["root"] }, { src: "group:admins", dst: ["tag:nas"], accept: ["root"] }],
+      [
+        { action: "accept", src: ["group:admins"], dst: ["tag:nas"], users: ["root"] },
+        { action: "accept", src: ["*"], dst: [bob], users: ["*"] },
+      ],
+      [
+        { src: "group:family", dst: ["tag:nas"], accept: ["root"] },
+        { src: "group:admins", dst: ["tag:nas"], accept: ["root"] },
+      ],
     );
     expect(cases(e)).toEqual(["sshTests[0] tag:nas as root accept: FAIL", "sshTests[1] tag:nas as root accept: ok"]);
   });
@@ -163,7 +173,10 @@ describe("sshTests against ssh rules", () => {
         { action: "accept", src: ["autogroup:admin"], dst: ["tag:nas"], users: ["root"] },
         { action: "check", src: ["autogroup:member"], dst: ["autogroup:self"], users: ["autogroup:nonroot"] },
       ],
-      [{ src: alice, dst: ["tag:nas"], accept: ["root"] }, { src: alice, dst: [alice], check: ["alice"] }],
+      [
+        { src: alice, dst: ["tag:nas"], accept: ["root"] },
+        { src: alice, dst: [alice], check: ["alice"] },
+      ],
     );
     expect(e.ok).toBe(false);
     expect(e.undecided.map((c) => c.reason)).toEqual([
@@ -195,7 +208,13 @@ describe("sshTests against ssh rules", () => {
   });
 
   test("rules Tailscale refuses: unknown action, no users, a login that is no login", () => {
-    const e = nas([{ action: "deny" as "accept", src: [alice], dst: ["tag:nas"], users: [] }, { action: "accept", src: [alice], dst: ["tag:nas"], users: ["not a user"] }], []);
+    const e = nas(
+      [
+        { action: "deny" as "accept", src: [alice], dst: ["tag:nas"], users: [] },
+        { action: "accept", src: [alice], dst: ["tag:nas"], users: ["not a user"] },
+      ],
+      [],
+    );
     expect(e.problems.map((p) => p.where)).toEqual(["ssh[0]", "ssh[0].users", "ssh[1].users[0]"]);
   });
 });

@@ -58,7 +58,10 @@ describe("the policy-test evaluator", () => {
 
   test("* as source and as destination host and port", () => {
     const e = run({
-      acls: [{ action: "accept", src: ["*"], dst: ["tag:nas:*"] }, { action: "accept", src: ["tag:server"], dst: ["*:53"] }],
+      acls: [
+        { action: "accept", src: ["*"], dst: ["tag:nas:*"] },
+        { action: "accept", src: ["tag:server"], dst: ["*:53"] },
+      ],
       tests: [
         { src: bob, accept: ["tag:nas:1", "tag:nas:65535"], deny: ["tag:server:1"] },
         { src: "tag:server", accept: ["tag:nas:53", "printer:53"], deny: ["printer:54"] },
@@ -99,10 +102,22 @@ describe("the policy-test evaluator", () => {
   });
 
   test("tags: a tagged device is not its owner's, and a user's device is not tagged", () => {
-    const e = run({
-      acls: [{ action: "accept", src: ["tag:server"], dst: ["tag:nas:2049"] }, { action: "accept", src: [alice], dst: [`${alice}:22`] }],
-      tests: [{ src: "tag:server", accept: ["tag:nas:2049"] }, { src: alice, deny: ["tag:nas:2049"] }],
-    }, [{ src: "tag:server", deny: [`${alice}:22`] }, { src: alice, accept: [`${alice}:22`] }]);
+    const e = run(
+      {
+        acls: [
+          { action: "accept", src: ["tag:server"], dst: ["tag:nas:2049"] },
+          { action: "accept", src: [alice], dst: [`${alice}:22`] },
+        ],
+        tests: [
+          { src: "tag:server", accept: ["tag:nas:2049"] },
+          { src: alice, deny: ["tag:nas:2049"] },
+        ],
+      },
+      [
+        { src: "tag:server", deny: [`${alice}:22`] },
+        { src: alice, accept: [`${alice}:22`] },
+      ],
+    );
     expect(e.problems).toEqual([]);
     expect(e.cases).toHaveLength(4);
     expect(e.ok).toBe(true);
@@ -125,10 +140,13 @@ describe("the policy-test evaluator", () => {
   });
 
   test("autogroup:self: a user's own devices, nobody else's", () => {
-    const e = run({
-      acls: [{ action: "accept", src: ["autogroup:member"], dst: ["autogroup:self:*"] }],
-      tests: [{ src: alice, deny: ["tag:server:22"] }],
-    }, [{ src: alice, accept: [`${alice}:22`], deny: [`${bob}:22`] }]);
+    const e = run(
+      {
+        acls: [{ action: "accept", src: ["autogroup:member"], dst: ["autogroup:self:*"] }],
+        tests: [{ src: alice, deny: ["tag:server:22"] }],
+      },
+      [{ src: alice, accept: [`${alice}:22`], deny: [`${bob}:22`] }],
+    );
     expect(e.cases).toHaveLength(3);
     expect(e.ok).toBe(true);
   });
@@ -154,19 +172,23 @@ describe("the policy-test evaluator", () => {
   test("an address range that may or may not hold a user's device is never certain: both its accept and deny fail", () => {
     const e = run({
       acls: [{ action: "accept", src: ["100.64.0.0/24"], dst: ["tag:server:22"] }],
-      tests: [{ src: alice, accept: ["tag:server:22"] }, { src: bob, deny: ["tag:server:22"] }],
+      tests: [
+        { src: alice, accept: ["tag:server:22"] },
+        { src: bob, deny: ["tag:server:22"] },
+      ],
     });
     expect(e.failures).toHaveLength(2);
     expect(e.undecided).toHaveLength(2);
-    expect(e.failures[1].reason).toBe(
-      "cannot decide offline: possibly allowed by acls[0], depending on which devices hold addresses in a range that covers part of the tailnet",
-    );
+    expect(e.failures[1].reason).toBe("cannot decide offline: possibly allowed by acls[0], depending on which devices hold addresses in a range that covers part of the tailnet");
   });
 
   test("the whole tailnet range covers every device", () => {
     const e = run({
       acls: [{ action: "accept", src: ["100.64.0.0/10", "fd7a:115c:a1e0::/48"], dst: ["tag:server:22"] }],
-      tests: [{ src: alice, accept: ["tag:server:22"] }, { src: "tag:nas", accept: ["tag:server:22"] }],
+      tests: [
+        { src: alice, accept: ["tag:server:22"] },
+        { src: "tag:nas", accept: ["tag:server:22"] },
+      ],
     });
     expect(e.ok).toBe(true);
   });
@@ -209,7 +231,10 @@ describe("the policy-test evaluator", () => {
       postures: { "posture:linux": ["node:os == 'linux'"] },
       defaultSrcPosture: ["posture:linux"],
       acls: [{ action: "accept", src: [alice], dst: ["tag:server:22"] }],
-      tests: [{ src: alice, srcPostureAttrs: { "node:os": "linux" }, accept: ["tag:server:22"] }, { src: alice, srcPostureAttrs: { "node:os": "windows" }, deny: ["tag:server:22"] }],
+      tests: [
+        { src: alice, srcPostureAttrs: { "node:os": "linux" }, accept: ["tag:server:22"] },
+        { src: alice, srcPostureAttrs: { "node:os": "windows" }, deny: ["tag:server:22"] },
+      ],
     });
     expect(e.ok).toBe(true);
   });
@@ -272,7 +297,11 @@ describe("the policy-test evaluator", () => {
   test("roles and ipsets are unknowable offline: never a pass", () => {
     const e = run({
       acls: [{ action: "accept", src: ["autogroup:admin", "ipset:office"], dst: ["tag:server:22"] }],
-      tests: [{ src: alice, accept: ["tag:server:22"] }, { src: bob, deny: ["tag:server:22"] }, { src: "tag:nas", deny: ["tag:server:22"] }],
+      tests: [
+        { src: alice, accept: ["tag:server:22"] },
+        { src: bob, deny: ["tag:server:22"] },
+        { src: "tag:nas", deny: ["tag:server:22"] },
+      ],
     });
     expect(outcomes(e)).toEqual([`${alice}→tag:server:22 accept: FAIL`, `${bob}→tag:server:22 deny: FAIL`, "tag:nas→tag:server:22 deny: FAIL"]);
   });

@@ -29,6 +29,13 @@ describe("serve.json (TS_SERVE_CONFIG)", () => {
     const forwards = JSON.parse(renderServeConfig({ routes: [], tcpForwards: { 22000: "127.0.0.1:22000" } }));
     expect(forwards.TCP).toEqual({ "443": { HTTPS: true }, "22000": { TCPForward: "127.0.0.1:22000" } });
     expect(() => renderServeConfig({ routes: [], tcpForwards: { 443: "127.0.0.1:1" } })).toThrow(/already the HTTPS port/);
-    expect(() => renderServeConfig({ routes: [{ mount: "/", proxy: "1" }, { mount: "/", proxy: "2" }] })).toThrow(/two routes on \//);
+    expect(() =>
+      renderServeConfig({
+        routes: [
+          { mount: "/", proxy: "1" },
+          { mount: "/", proxy: "2" },
+        ],
+      }),
+    ).toThrow(/two routes on \//);
   });
 });

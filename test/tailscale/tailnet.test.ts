@@ -52,7 +52,10 @@ describe("Terraform: the tailnet", () => {
 
   test("the sidecar joins with the key resource's sensitive key; compose users pass it from the environment", () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the synthesized Terraform JSON, read loosely
-    const sidecar = Object.values(example.json.resource.docker_container).find((c: any) => c.name === "tailscale") as { env: string[]; upload: { file: string; content: string }[] };
+    const sidecar = Object.values(example.json.resource.docker_container).find((c: any) => c.name === "tailscale") as {
+      env: string[];
+      upload: { file: string; content: string }[];
+    };
     const [keyName] = Object.keys(example.json.resource.tailscale_tailnet_key);
     expect(sidecar.env).toContain(`TS_AUTHKEY=\${tailscale_tailnet_key.${keyName}.key}`);
     expect(sidecar.env).toContain("TS_SERVE_CONFIG=/config/serve.json");
@@ -86,9 +89,7 @@ describe("Terraform: the tailnet", () => {
   });
 
   test("an OAuth client instead of an API key; MagicDNS left alone; overwrite on", () => {
-    const { synth, json } = build(
-      load(exampleWith((doc) => Object.assign(doc.tailnet, { auth: "oauth-client", magicDns: false, overwriteExistingPolicy: true }))),
-    );
+    const { synth, json } = build(load(exampleWith((doc) => Object.assign(doc.tailnet, { auth: "oauth-client", magicDns: false, overwriteExistingPolicy: true }))));
     expect(synth).toHaveProviderWithProperties(TailscaleProvider, {
       oauth_client_id: "${var.TAILSCALE_OAUTH_CLIENT_ID}",
       oauth_client_secret: "${var.TAILSCALE_OAUTH_CLIENT_SECRET}",
@@ -100,9 +101,7 @@ describe("Terraform: the tailnet", () => {
   });
 
   test("a policy text with ${ or %{ reaches Tailscale literally, not as a Terraform template", () => {
-    const { json, file } = build(
-      load(exampleWith((doc) => (doc.tailnet.extraAcls = [{ src: ["x${y}@example.com", "p%{q}@example.com"], dst: ["tag:shelfstack:443"] }]))),
-    );
+    const { json, file } = build(load(exampleWith((doc) => (doc.tailnet.extraAcls = [{ src: ["x${y}@example.com", "p%{q}@example.com"], dst: ["tag:shelfstack:443"] }]))));
     expect(file("tailscale/policy.hujson")).toContain('"src": ["x${y}@example.com", "p%{q}@example.com"]');
     const [acl] = Object.values(json.resource.tailscale_acl) as { acl: string }[];
     expect(acl.acl).toContain('"src": ["x$${y}@example.com", "p%%{q}@example.com"]');
@@ -123,11 +122,19 @@ describe("synth runs the policy tests", () => {
 
   test("an extra rule that opens the Syncthing port to every reader device is refused, naming it and the failing case", () => {
     const problems = problemsOf(
-      exampleWith((doc) => (doc.tailnet.extraAcls = [{ src: ["alice@example.com"], dst: ["tag:shelfstack:443"] }, { src: ["group:shelfstack-readers"], dst: ["tag:shelfstack:22000"] }])),
+      exampleWith(
+        (doc) =>
+          (doc.tailnet.extraAcls = [
+            { src: ["alice@example.com"], dst: ["tag:shelfstack:443"] },
+            { src: ["group:shelfstack-readers"], dst: ["tag:shelfstack:22000"] },
+          ]),
+      ),
     );
     // The iPhone, and a device of alice's whose OS the stack does not know: both must not sync.
     expect(problems).toEqual([
-      expect.stringMatching(/^tailnet\.extraAcls\[1\]: opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed \(generated test tests\[1\]\) — narrow its src or dst, or remove it$/),
+      expect.stringMatching(
+        /^tailnet\.extraAcls\[1\]: opens alice@example\.com \(node:os=ios\) → tag:shelfstack:22000, which the stack keeps closed \(generated test tests\[1\]\) — narrow its src or dst, or remove it$/,
+      ),
       expect.stringMatching(/^tailnet\.extraAcls\[1\]: opens alice@example\.com → tag:shelfstack:22000, which the stack keeps closed/),
     ]);
   });
@@ -135,7 +142,10 @@ describe("synth runs the policy tests", () => {
   test("an extra test whose destination is a user, group or prefix is refused where it is, as Tailscale would", () => {
     for (const dst of ["bob@example.com:22", "group:family:22", "autogroup:member:22", "*:22", "100.100.1.5/32:22"]) {
       const problems = problemsOf(exampleWith((doc) => (doc.tailnet.extraTests = [{ src: "alice@example.com", deny: [dst] }])));
-      expect([dst, problems]).toEqual([dst, [expect.stringMatching(/^tailnet\.extraTests\[0\]\.deny\[0\]: a test destination is one host: a tag, a host alias of one address or an IP/)]]);
+      expect([dst, problems]).toEqual([
+        dst,
+        [expect.stringMatching(/^tailnet\.extraTests\[0\]\.deny\[0\]: a test destination is one host: a tag, a host alias of one address or an IP/)],
+      ]);
     }
   });
 

@@ -231,14 +231,7 @@ function testDestination(host: string, dst: string, where: string, policy: Tailn
   }
 }
 
-function runTest(
-  policy: TailnetPolicy,
-  rules: readonly CompiledRule[],
-  test: PolicyTest,
-  index: number,
-  problems: PolicyProblem[],
-  offlineOnly: boolean,
-): CaseResult[] {
+function runTest(policy: TailnetPolicy, rules: readonly CompiledRule[], test: PolicyTest, index: number, problems: PolicyProblem[], offlineOnly: boolean): CaseResult[] {
   const where = offlineOnly ? `offline check ${index - (policy.tests ?? []).length}` : `tests[${index}]`;
   if (typeof test.src !== "string") {
     problems.push({ where, message: "a test needs src" });
@@ -282,8 +275,17 @@ function runTest(
       const refs = [...through.values()];
       const ok = expect === "accept" ? outcome === "yes" : outcome === "no";
       results.push({
-        section: "tests", test: index, src: test.src, srcPostureAttrs: test.srcPostureAttrs, proto: test.proto, expect, dst, ok,
-        undecided: outcome === "maybe", rules: refs, reason: explain(outcome, refs, [...unknown]),
+        section: "tests",
+        test: index,
+        src: test.src,
+        srcPostureAttrs: test.srcPostureAttrs,
+        proto: test.proto,
+        expect,
+        dst,
+        ok,
+        undecided: outcome === "maybe",
+        rules: refs,
+        reason: explain(outcome, refs, [...unknown]),
       });
     });
   each("accept", test.accept);

@@ -25,7 +25,10 @@ export function parseHujson(text: string): unknown {
     const at = /position (\d+)/.exec(message);
     const { line, column } = position(text, at ? Number(at[1]) : text.length);
     // Newer Node quotes the text itself in the message: keep only what went wrong.
-    const what = message.replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "").replace(/, ".*" is not valid JSON$/s, "");
+    const what = message
+      .replace(/ in JSON at position \d+.*$/s, "")
+      .replace(/^JSON\.parse: /, "")
+      .replace(/, ".*" is not valid JSON$/s, "");
     throw new HujsonError(what, line, column);
   }
 }

@@ -53,7 +53,9 @@ export function readBasePolicy(base: BasePolicy): { policy: TailnetPolicy; tree:
     tree = parseHujsonTree(base.text);
   } catch (error) {
     if (error instanceof HujsonError) {
-      throw new BasePolicyError(base.file, [`line ${error.line}, column ${error.column}: not valid HuJSON (${error.message.replace(/^line \d+, column \d+: /, "")}) — export the policy file again from the admin console (Access controls, Edit file)`]);
+      throw new BasePolicyError(base.file, [
+        `line ${error.line}, column ${error.column}: not valid HuJSON (${error.message.replace(/^line \d+, column \d+: /, "")}) — export the policy file again from the admin console (Access controls, Edit file)`,
+      ]);
     }
     throw error;
   }
@@ -89,7 +91,9 @@ export function mergeIntoBase(base: BasePolicy, ours: TailnetPolicy, notes: Note
   for (const section of MERGED_MAPS) {
     for (const key of Object.keys(ours[section] ?? {})) {
       if (theirs[section] && Object.hasOwn(theirs[section]!, key)) {
-        clashes.push(`${section}["${key}"] is defined in the file and by shelfstack — rename or remove it in ${base.file} (shelfstack names its entries after tailnet.serverTag), or drop it from stack.yaml's tailnet.extra… fields`);
+        clashes.push(
+          `${section}["${key}"] is defined in the file and by shelfstack — rename or remove it in ${base.file} (shelfstack names its entries after tailnet.serverTag), or drop it from stack.yaml's tailnet.extra… fields`,
+        );
       }
     }
   }

@@ -23,19 +23,30 @@ export function meetsCondition(condition: string, attrs: Readonly<Record<string,
   if (Array.isArray(expected)) return `${op} compares with one value, not a list: "${condition}"`;
   const order = compare(actual, expected);
   switch (op) {
-    case "==": return order === 0;
-    case "!=": return order !== 0;
-    case ">=": return order >= 0;
-    case "<=": return order <= 0;
-    case ">": return order > 0;
-    default: return order < 0;
+    case "==":
+      return order === 0;
+    case "!=":
+      return order !== 0;
+    case ">=":
+      return order >= 0;
+    case "<=":
+      return order <= 0;
+    case ">":
+      return order > 0;
+    default:
+      return order < 0;
   }
 }
 
 function parseValue(raw: string): PostureValue | PostureValue[] | undefined {
   const text = raw.trim();
   if (text.startsWith("[") && text.endsWith("]")) {
-    const items = text.slice(1, -1).split(",").map((s) => s.trim()).filter(Boolean).map(parseValue);
+    const items = text
+      .slice(1, -1)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(parseValue);
     return items.some((v) => v === undefined || Array.isArray(v)) ? undefined : (items as PostureValue[]);
   }
   const quoted = /^'(.*)'$|^"(.*)"$/.exec(text);

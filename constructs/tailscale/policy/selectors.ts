@@ -52,9 +52,7 @@ export function best(a: Match, b: Match): Match {
 }
 
 /** Autogroups that depend on a user's role in the admin console: unknowable offline. */
-const ROLE_AUTOGROUPS = new Set([
-  "autogroup:admin", "autogroup:owner", "autogroup:network-admin", "autogroup:it-admin", "autogroup:billing-admin", "autogroup:auditor",
-]);
+const ROLE_AUTOGROUPS = new Set(["autogroup:admin", "autogroup:owner", "autogroup:network-admin", "autogroup:it-admin", "autogroup:billing-admin", "autogroup:auditor"]);
 
 /**
  * Does `selector` cover the device `node`? `from` is the connection's source, for
@@ -99,8 +97,14 @@ function addressMatch(prefix: Prefix, node: Endpoint): Match {
 }
 
 const KNOWN_AUTOGROUPS = new Set([
-  ...ROLE_AUTOGROUPS, "autogroup:member", "autogroup:members", "autogroup:tagged", "autogroup:self", "autogroup:internet",
-  "autogroup:shared", "autogroup:danger-all",
+  ...ROLE_AUTOGROUPS,
+  "autogroup:member",
+  "autogroup:members",
+  "autogroup:tagged",
+  "autogroup:self",
+  "autogroup:internet",
+  "autogroup:shared",
+  "autogroup:danger-all",
 ]);
 
 /** What a "maybe" from `matches` depends on, by name: shown where a case cannot be decided offline. */

@@ -122,14 +122,7 @@ function decide(
   return { decision: "deny", unknown: [] };
 }
 
-function runSshTest(
-  policy: TailnetPolicy,
-  rules: readonly CompiledSsh[],
-  test: SshTest,
-  index: number,
-  problems: PolicyProblem[],
-  endpointsOf: EndpointsOf,
-): CaseResult[] {
+function runSshTest(policy: TailnetPolicy, rules: readonly CompiledSsh[], test: SshTest, index: number, problems: PolicyProblem[], endpointsOf: EndpointsOf): CaseResult[] {
   const where = `sshTests[${index}]`;
   if (typeof test.src !== "string") {
     problems.push({ where, message: "an SSH test needs src" });
@@ -151,7 +144,14 @@ function runSshTest(
       for (const [expect, logins] of expectations(test)) {
         for (const login of logins) {
           results.push({
-            section: "sshTests", test: index, src: test.src, expect, dst: `${dst} as ${login}`, ok: false, undecided: true, rules: [],
+            section: "sshTests",
+            test: index,
+            src: test.src,
+            expect,
+            dst: `${dst} as ${login}`,
+            ok: false,
+            undecided: true,
+            rules: [],
             reason: `cannot decide offline: ${dst} is not one device — test a tag or a host`,
           });
         }
@@ -187,8 +187,15 @@ function runSshTest(
               ? "no ssh rule lets it in"
               : `${expect === "check" ? "checked" : "accepted"} by ${names}`;
         results.push({
-          section: "sshTests", test: index, src: test.src, expect, dst: `${dst} as ${login}`, ok, undecided: !wrong.length && maybe.length > 0,
-          rules: refs, reason,
+          section: "sshTests",
+          test: index,
+          src: test.src,
+          expect,
+          dst: `${dst} as ${login}`,
+          ok,
+          undecided: !wrong.length && maybe.length > 0,
+          rules: refs,
+          reason,
         });
       });
     }

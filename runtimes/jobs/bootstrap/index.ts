@@ -55,9 +55,12 @@ function absUrl(source: string, value: string): string {
   } catch {
     throw new BootstrapError(`${source} ${redactUrl(value)} is not a URL — write e.g. ${DEFAULT_ABS_URL}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new BootstrapError(`${source} ${redactUrl(value)} is not an http:// or https:// URL — write e.g. ${DEFAULT_ABS_URL}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new BootstrapError(`${source} ${redactUrl(value)} is not an http:// or https:// URL — write e.g. ${DEFAULT_ABS_URL}`);
   if (url.username || url.password) {
-    throw new BootstrapError(`${source} ${redactUrl(value)} holds credentials — remove the user:password@ part; the bootstrap logs in as the root user (audiobookshelf.rootPassword)`);
+    throw new BootstrapError(
+      `${source} ${redactUrl(value)} holds credentials — remove the user:password@ part; the bootstrap logs in as the root user (audiobookshelf.rootPassword)`,
+    );
   }
   return value;
 }

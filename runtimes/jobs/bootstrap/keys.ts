@@ -34,14 +34,7 @@ function unusable(onDisk: string | undefined, named: readonly AbsApiKey[], userI
  * any point leaves at worst an extra key that the next run deletes. Keys of clients disabled in
  * stack.yaml are revoked and their files removed.
  */
-export async function reconcileKeys(
-  api: AbsApi,
-  token: string,
-  userId: string,
-  declared: DeclaredState,
-  files: KeyFiles,
-  note: (change: string) => void,
-): Promise<void> {
+export async function reconcileKeys(api: AbsApi, token: string, userId: string, declared: DeclaredState, files: KeyFiles, note: (change: string) => void): Promise<void> {
   const existing = await api.apiKeys(token);
   for (const { client, keyName } of declared.keys) {
     const named = existing.filter((k) => k.name === keyName);

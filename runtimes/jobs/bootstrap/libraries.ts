@@ -1,7 +1,6 @@
 import type { AbsLibrary, NewLibrary } from "./abs-api";
 
-const LEAVE_AS_IS =
-  "shelfstack leaves an existing library as it is — change it in Audiobookshelf (Settings → Libraries) or in stack.yaml so they agree";
+const LEAVE_AS_IS = "shelfstack leaves an existing library as it is — change it in Audiobookshelf (Settings → Libraries) or in stack.yaml so they agree";
 
 function samePath(a: string, b: string): boolean {
   return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");

@@ -99,12 +99,16 @@ function classifyDatabase(value: string, source: string): DatabaseTarget {
     try {
       new URL(value);
     } catch {
-      throw new EtlUsageError(`${source} ${redactUrl(value)} is not a valid postgres:// connection string — write postgres://user:password@host:5432/database (a password with @ : / ? # in it is percent-encoded)`);
+      throw new EtlUsageError(
+        `${source} ${redactUrl(value)} is not a valid postgres:// connection string — write postgres://user:password@host:5432/database (a password with @ : / ? # in it is percent-encoded)`,
+      );
     }
     return { kind: "postgres", url: value };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
-    throw new EtlUsageError(`${source} ${redactUrl(value)} is not a Postgres connection string — only postgres://… or postgresql://… is one; for a folder of the embedded database whose name holds a colon, start it with ./`);
+    throw new EtlUsageError(
+      `${source} ${redactUrl(value)} is not a Postgres connection string — only postgres://… or postgresql://… is one; for a folder of the embedded database whose name holds a colon, start it with ./`,
+    );
   }
   return { kind: "pglite", dir: value };
 }

@@ -35,13 +35,11 @@ export function formatReport(report: EtlReport, notes: readonly string[] = []): 
         ? `koreader/${k.device}: ${k.path} unchanged since the last run (${k.books} books)`
         : `koreader/${k.device}: ${k.path}: ${k.booksRead} of ${k.books} books read — ${changes(k.sessions, "sessions")}${kept(k.missing, "the file")}`,
     );
-    for (const row of k.skippedRows) lines.push(`koreader/${k.device}: skipped a page row of ${JSON.stringify(row.title)} (page ${String(row.page)}): ${row.problem}; the rest loaded`);
+    for (const row of k.skippedRows)
+      lines.push(`koreader/${k.device}: skipped a page row of ${JSON.stringify(row.title)} (page ${String(row.page)}): ${row.problem}; the rest loaded`);
     if (k.skipped > k.skippedRows.length) lines.push(`koreader/${k.device}: … and ${k.skipped - k.skippedRows.length} more page rows skipped`);
   }
-  for (const line of [
-    remote("audiobookshelf", report.audiobookshelf, "listening sessions", "sessions"),
-    remote("hardcover", report.hardcover, "shelf entries", "rows"),
-  ]) {
+  for (const line of [remote("audiobookshelf", report.audiobookshelf, "listening sessions", "sessions"), remote("hardcover", report.hardcover, "shelf entries", "rows")]) {
     if (line) lines.push(line);
   }
   lines.push(...report.pruned.map(prunedLine));

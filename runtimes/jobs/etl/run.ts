@@ -104,9 +104,11 @@ export async function runEtl(options: EtlOptions, open?: Database): Promise<EtlR
           deleted: prunedSessions,
         });
         const newlyMissing = koreader.reduce((n, k) => n + k.missing, absLoad?.missing ?? 0);
-        const changed = settingsChanged || newlyMissing > 0 || [books.books, books.sources, sessionChanges, ...(hardcoverChanges ? [hardcoverChanges] : [])].some(
-          (c) => c.inserted + c.updated + c.deleted > 0,
-        ) || koreader.some((k) => !k.unchanged);
+        const changed =
+          settingsChanged ||
+          newlyMissing > 0 ||
+          [books.books, books.sources, sessionChanges, ...(hardcoverChanges ? [hardcoverChanges] : [])].some((c) => c.inserted + c.updated + c.deleted > 0) ||
+          koreader.some((k) => !k.unchanged);
         const [{ total_books, total_sessions, missing_sessions }] = await db.query<{ total_books: number; total_sessions: number; missing_sessions: number }>(
           `SELECT (SELECT count(*) FROM shelfstack.books)::int AS total_books, (SELECT count(*) FROM shelfstack.reading_sessions)::int AS total_sessions,
                   (SELECT count(*) FROM shelfstack.reading_sessions WHERE missing_since IS NOT NULL)::int AS missing_sessions`,
@@ -123,10 +125,10 @@ export async function runEtl(options: EtlOptions, open?: Database): Promise<EtlR
           changed,
         };
         if (changed) {
-          await db.query(
-            "INSERT INTO shelfstack.etl_runs (id, full_rebuild, summary) SELECT coalesce(max(id), 0) + 1, $1, $2::jsonb FROM shelfstack.etl_runs",
-            [options.full, JSON.stringify({ books: report.books, sessions: report.sessions, ...(pruned.length ? { pruned } : {}) })],
-          );
+          await db.query("INSERT INTO shelfstack.etl_runs (id, full_rebuild, summary) SELECT coalesce(max(id), 0) + 1, $1, $2::jsonb FROM shelfstack.etl_runs", [
+            options.full,
+            JSON.stringify({ books: report.books, sessions: report.sessions, ...(pruned.length ? { pruned } : {}) }),
+          ]);
         }
         await db.exec("COMMIT");
         return report;

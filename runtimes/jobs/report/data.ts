@@ -82,9 +82,7 @@ export async function readReportData(db: Database, timeZone: string): Promise<Re
             audiobook_duration_seconds AS audio_duration, audiobook_position_seconds AS audio_position, hardcover_status
      FROM shelfstack.reading_time_per_book ORDER BY book_id`,
   );
-  const hardcover = await db.query<{ status: string; books: number }>(
-    "SELECT status, count(*)::int AS books FROM shelfstack.hardcover_user_books GROUP BY status ORDER BY status",
-  );
+  const hardcover = await db.query<{ status: string; books: number }>("SELECT status, count(*)::int AS books FROM shelfstack.hardcover_user_books GROUP BY status ORDER BY status");
   return {
     timeZone,
     sessions: sessions.map((r) => ({

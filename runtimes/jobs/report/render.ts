@@ -58,17 +58,20 @@ export function renderReport(m: ReportModel): Map<string, string> {
         { barWidth: 40 },
       ),
       weekdays: m.byWeekday.map((w, i) => ({ name: WEEKDAYS[i], ...w })),
-      sourcesChart: barsSvg(
-        "Reading time per device and source",
-        m.sources,
-        { barWidth: 110 },
-      ),
+      sourcesChart: barsSvg("Reading time per device and source", m.sources, { barWidth: 110 }),
     }),
   );
   for (const y of m.years) {
     files.set(
       `year-${y.year}.html`,
-      t.year({ ...base, root: "", title: `Reading in ${y.year}`, y, calendar: calendarSvg(y.year, y.dayTotals), monthsChart: monthsChart(`Reading time per month in ${y.year}`, y.months) }),
+      t.year({
+        ...base,
+        root: "",
+        title: `Reading in ${y.year}`,
+        y,
+        calendar: calendarSvg(y.year, y.dayTotals),
+        monthsChart: monthsChart(`Reading time per month in ${y.year}`, y.months),
+      }),
     );
   }
   for (const b of m.books) files.set(`books/${b.slug}.html`, t.book({ ...base, root: "../", title: b.title, b, daysChart: bookChart(b) }));

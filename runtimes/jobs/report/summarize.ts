@@ -229,7 +229,14 @@ export function summarize(data: ReportData): ReportModel {
 
   return {
     timeZone: data.timeZone,
-    total: { ...total, days: days.length, books: perBook.size, pagesTurned: ebookPages, pagesPerHour: pagesPerHour(ebookPages, total.ebookSeconds), missing: sessions.filter((s) => s.missing).length },
+    total: {
+      ...total,
+      days: days.length,
+      books: perBook.size,
+      pagesTurned: ebookPages,
+      pagesPerHour: pagesPerHour(ebookPages, total.ebookSeconds),
+      missing: sessions.filter((s) => s.missing).length,
+    },
     firstDay: days[0]?.day ?? null,
     lastDay: days[days.length - 1]?.day ?? null,
     longestStreak: longest,

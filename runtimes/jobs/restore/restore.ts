@@ -92,12 +92,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreResult
   return { folders, fromDeleted };
 }
 
-async function copyIfThere(
-  access: Awaited<ReturnType<typeof openBackup>>,
-  from: string,
-  into: string,
-  copy: (from: string, into: string) => Promise<number>,
-): Promise<number> {
+async function copyIfThere(access: Awaited<ReturnType<typeof openBackup>>, from: string, into: string, copy: (from: string, into: string) => Promise<number>): Promise<number> {
   const listed = await access.output(["lsf", "--max-depth", "1", from]).catch(() => "");
   return listed.trim() ? copy(from, into) : 0;
 }

@@ -58,7 +58,8 @@ export function restoreStatistics(options: StatisticsRestoreOptions): Statistics
   try {
     db = new Database(partial, { readonly: true, fileMustExist: true });
     const rows = (db.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[]).map((r) => r.integrity_check);
-    if (rows.length !== 1 || rows[0] !== "ok") throw new RestoreError(`the snapshot in ${commit.slice(0, 12)} fails integrity_check: ${rows.slice(0, 3).join("; ")} — pick an earlier --at`);
+    if (rows.length !== 1 || rows[0] !== "ok")
+      throw new RestoreError(`the snapshot in ${commit.slice(0, 12)} fails integrity_check: ${rows.slice(0, 3).join("; ")} — pick an earlier --at`);
   } catch (error) {
     rmSync(partial, { force: true });
     if (error instanceof RestoreError) throw error;

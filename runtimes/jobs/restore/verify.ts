@@ -117,7 +117,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   }
   if (problems.length) {
     // rclone's "bad password?" is also what a damaged block says: the drill names the file either way.
-    throw new RestoreError(`${problems.length} file(s) could not be restored intact (damaged on the remote, or written with other keys): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`);
+    throw new RestoreError(
+      `${problems.length} file(s) could not be restored intact (damaged on the remote, or written with other keys): ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? "; …" : ""}`,
+    );
   }
   // A file not compared this time (changed after the backup) counts as changed at the next drill.
   const now = options.now ?? new Date();
@@ -126,6 +128,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   writeFileSync(`${stateFile}.tmp`, JSON.stringify({ lastDrill: mark.toISOString(), verified: chosen.length }, null, 2) + "\n");
   renameSync(`${stateFile}.tmp`, stateFile);
   const changedCount = Number.isNaN(lastDrill) ? 0 : changed.length;
-  log(`restore drill: ${chosen.length} file(s) restored byte-identical (${changedCount} changed since the last drill)${newerThanBackup ? `; ${newerThanBackup} changed after the last backup, not compared` : ""}`);
+  log(
+    `restore drill: ${chosen.length} file(s) restored byte-identical (${changedCount} changed since the last drill)${newerThanBackup ? `; ${newerThanBackup} changed after the last backup, not compared` : ""}`,
+  );
   return { verified: chosen.length, changedSinceLastDrill: changedCount, newerThanBackup };
 }

@@ -16,7 +16,7 @@ function hashInto(hash: ReturnType<typeof createHash>, file: string): void {
   const buffer = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(file, "r");
   try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) hash.update(buffer.subarray(0, n));
   } finally {
     closeSync(fd);
   }

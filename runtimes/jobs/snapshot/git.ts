@@ -163,6 +163,4 @@ export class SnapshotRepo {
     this.git(["gc", "--quiet"]);
     return true;
   }
-
 }
-

@@ -17,7 +17,10 @@ export interface PageRow {
 export class KoreaderDb {
   readonly db: BetterSqlite3.Database;
 
-  constructor(readonly path: string, options: { wal?: boolean } = {}) {
+  constructor(
+    readonly path: string,
+    options: { wal?: boolean } = {},
+  ) {
     this.db = new BetterSqlite3(path);
     this.db.pragma(options.wal === false ? "journal_mode = TRUNCATE" : "journal_mode = WAL");
     // Keep committed rows in the -wal: the ETL must read them through SQLite's WAL replay.
@@ -27,9 +30,7 @@ export class KoreaderDb {
   }
 
   addBook(title: string, authors: string, md5: string | null, pages = 300): number {
-    const r = this.db
-      .prepare("INSERT INTO book VALUES(NULL, ?, ?, 0, ?, 0, ?, NULL, 'en', ?, 0, 0)")
-      .run(title, authors, Math.floor(Date.now() / 1000), pages, md5);
+    const r = this.db.prepare("INSERT INTO book VALUES(NULL, ?, ?, 0, ?, 0, ?, NULL, 'en', ?, 0, 0)").run(title, authors, Math.floor(Date.now() / 1000), pages, md5);
     return Number(r.lastInsertRowid);
   }
 

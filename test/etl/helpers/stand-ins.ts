@@ -54,7 +54,13 @@ export async function absStandIn(sessions: object[], apiKey: string): Promise<St
     const perPage = Number(u.searchParams.get("itemsPerPage") ?? "10");
     const sorted = [...sessions].sort((a, b) => (b as { updatedAt: number }).updatedAt - (a as { updatedAt: number }).updatedAt);
     res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({ total: sorted.length, numPages: Math.ceil(sorted.length / perPage), page, itemsPerPage: perPage, sessions: sorted.slice(page * perPage, (page + 1) * perPage) }),
+      JSON.stringify({
+        total: sorted.length,
+        numPages: Math.ceil(sorted.length / perPage),
+        page,
+        itemsPerPage: perPage,
+        sessions: sorted.slice(page * perPage, (page + 1) * perPage),
+      }),
     );
   });
   return Object.assign(standIn, { url, close: () => new Promise<void>((r) => server.close(() => r())) });

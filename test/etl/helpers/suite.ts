@@ -65,20 +65,24 @@ interface SessionRow {
 
 /** reading_sessions has no foreign keys (see 001_schema.sql): every read of it checks them here. */
 export async function sessions(target: DatabaseTarget, kind?: Target): Promise<SessionRow[]> {
-  return withDb(target, async (db) => {
-    const orphans = await db.query(
-      `SELECT s.id FROM shelfstack.reading_sessions s
+  return withDb(
+    target,
+    async (db) => {
+      const orphans = await db.query(
+        `SELECT s.id FROM shelfstack.reading_sessions s
        LEFT JOIN shelfstack.book_sources bs ON bs.source = s.source AND bs.source_key = s.source_key AND bs.book_id = s.book_id
        JOIN shelfstack.books b ON b.id = s.book_id
        WHERE bs.source IS NULL
        UNION ALL SELECT s.id FROM shelfstack.reading_sessions s WHERE NOT EXISTS (SELECT 1 FROM shelfstack.books b WHERE b.id = s.book_id)`,
-    );
-    expect(orphans).toEqual([]);
-    return db.query<SessionRow>(
-      `SELECT id, book_id, source, source_key, device, extract(epoch FROM start_time)::float8 AS start_s, extract(epoch FROM end_time)::float8 AS end_s,
+      );
+      expect(orphans).toEqual([]);
+      return db.query<SessionRow>(
+        `SELECT id, book_id, source, source_key, device, extract(epoch FROM start_time)::float8 AS start_s, extract(epoch FROM end_time)::float8 AS end_s,
               duration_seconds, pages_read FROM shelfstack.reading_sessions ORDER BY id`,
-    );
-  }, kind);
+      );
+    },
+    kind,
+  );
 }
 
 const quiet = { backoffMs: 5 } as const;
@@ -164,7 +168,10 @@ export function etlSuite(makeTarget: () => Target): void {
           "SELECT title, seconds::int AS seconds, sessions FROM shelfstack.reading_time_per_book ORDER BY title",
         );
         // Totals equal KOReader's own: sum(duration) of page_stat_data per book.
-        const own = kodb.db.prepare("SELECT b.title, sum(p.duration) AS s FROM page_stat_data p JOIN book b ON b.id = p.id_book GROUP BY b.title ORDER BY b.title").all() as { title: string; s: number }[];
+        const own = kodb.db.prepare("SELECT b.title, sum(p.duration) AS s FROM page_stat_data p JOIN book b ON b.id = p.id_book GROUP BY b.title ORDER BY b.title").all() as {
+          title: string;
+          s: number;
+        }[];
         expect(perBook.map((b) => [b.title, b.seconds])).toEqual(own.map((o) => [o.title, o.s]));
       });
 
@@ -314,7 +321,9 @@ export function etlSuite(makeTarget: () => Target): void {
       kodb.addRows(reading(war, T0 + 7 * 86_400, 3, 60, 1));
       await run(options(database, stats));
       const own = kodb.db
-        .prepare("SELECT b.title, count(DISTINCT p.page) AS pages, b.pages AS total FROM page_stat_data p JOIN book b ON b.id = p.id_book WHERE p.duration > 0 GROUP BY b.id ORDER BY b.title")
+        .prepare(
+          "SELECT b.title, count(DISTINCT p.page) AS pages, b.pages AS total FROM page_stat_data p JOIN book b ON b.id = p.id_book WHERE p.duration > 0 GROUP BY b.id ORDER BY b.title",
+        )
         .all() as { title: string; pages: number; total: number }[];
       await use(database, async (db) => {
         const view = await db.query<{ title: string; pages_read: number; pages_turned: number; total_pages: number }>(
@@ -375,14 +384,20 @@ export function etlSuite(makeTarget: () => Target): void {
     check.close();
 
     const fresh = await target.fresh();
-    const outcome = await run(options(fresh, damaged)).then((r) => JSON.stringify(r), (e: Error) => e.message);
+    const outcome = await run(options(fresh, damaged)).then(
+      (r) => JSON.stringify(r),
+      (e: Error) => e.message,
+    );
     expect(outcome).toMatch(/database disk image is malformed/);
     expect(await use(fresh, dump)).toEqual(await use(await target.fresh(), dump));
 
     const loaded = await target.fresh();
     await run(options(loaded, good));
     const before = await use(loaded, dump);
-    const again = await run(options(loaded, damaged, { full: true })).then((r) => JSON.stringify(r), (e: Error) => e.message);
+    const again = await run(options(loaded, damaged, { full: true })).then(
+      (r) => JSON.stringify(r),
+      (e: Error) => e.message,
+    );
     expect(again).toMatch(/database disk image is malformed/);
     expect(await use(loaded, dump)).toEqual(before);
     // The same connection (the embedded database stays open) goes on working.
@@ -406,14 +421,38 @@ export function etlSuite(makeTarget: () => Target): void {
           timeListening: 1800,
         }),
       ),
-      absSession({ id: "ls_podcast", itemId: "li_pod", title: "A Podcast", author: "Host", startedAt: T0 * 1000, updatedAt: T0 * 1000 + 5, timeListening: 600, mediaType: "podcast" }),
+      absSession({
+        id: "ls_podcast",
+        itemId: "li_pod",
+        title: "A Podcast",
+        author: "Host",
+        startedAt: T0 * 1000,
+        updatedAt: T0 * 1000 + 5,
+        timeListening: 600,
+        mediaType: "podcast",
+      }),
     ];
     const shelf = () =>
       Array.from({ length: 120 }, (_, i) =>
         i === 0
-          ? hardcoverUserBook({ id: 5001, bookId: 312460, title: "Dune", author: "Frank Herbert", statusId: 3, reads: [{ id: 9001, started_at: "2023-11-15", finished_at: "2023-12-01", progress_pages: 600 }] })
+          ? hardcoverUserBook({
+              id: 5001,
+              bookId: 312460,
+              title: "Dune",
+              author: "Frank Herbert",
+              statusId: 3,
+              reads: [{ id: 9001, started_at: "2023-11-15", finished_at: "2023-12-01", progress_pages: 600 }],
+            })
           : i === 1
-            ? hardcoverUserBook({ id: 5002, bookId: 377938, title: "The Hobbit", author: "Tolkien, J.R.R.", statusId: 2, asin: "B007978NPG", reads: [{ id: 9002, started_at: "2023-11-20", finished_at: null }] })
+            ? hardcoverUserBook({
+                id: 5002,
+                bookId: 377938,
+                title: "The Hobbit",
+                author: "Tolkien, J.R.R.",
+                statusId: 2,
+                asin: "B007978NPG",
+                reads: [{ id: 9002, started_at: "2023-11-20", finished_at: null }],
+              })
             : hardcoverUserBook({ id: 5000 + i + 1, bookId: 400000 + i, title: `Shelf book ${i}`, author: `Author ${i}`, statusId: 1 }),
       );
 
@@ -450,7 +489,14 @@ export function etlSuite(makeTarget: () => Target): void {
         expect(hc.requests.every((r) => r.authorization === `Bearer ${HC_TOKEN}`)).toBe(true);
 
         await use(database, async (db) => {
-          const books = await db.query<{ title: string; author: string; format: string | null; abs_item_id: string | null; hardcover_book_id: string | null; koreader_md5: string | null }>(
+          const books = await db.query<{
+            title: string;
+            author: string;
+            format: string | null;
+            abs_item_id: string | null;
+            hardcover_book_id: string | null;
+            koreader_md5: string | null;
+          }>(
             "SELECT title, author, format, abs_item_id, hardcover_book_id::text AS hardcover_book_id, koreader_md5 FROM shelfstack.books WHERE title IN ('Dune', 'The Hobbit') ORDER BY title",
           );
           // KOReader's "Dune (Dune Chronicles, #1)" by "Frank Herbert\nBrian Herbert", Audiobookshelf's
@@ -463,7 +509,9 @@ export function etlSuite(makeTarget: () => Target): void {
             "SELECT sessions, seconds::int AS seconds, hardcover_status FROM shelfstack.reading_time_per_book WHERE title = 'Dune'",
           );
           expect(perBook).toEqual([{ sessions: 1 + 115, seconds: 60 + 115 * 1800, hardcover_status: "read" }]);
-          expect(await db.query("SELECT id::text AS id, started_at::text AS started_at, finished_at::text AS finished_at, progress_pages FROM shelfstack.hardcover_reads ORDER BY id")).toEqual([
+          expect(
+            await db.query("SELECT id::text AS id, started_at::text AS started_at, finished_at::text AS finished_at, progress_pages FROM shelfstack.hardcover_reads ORDER BY id"),
+          ).toEqual([
             { id: "9001", started_at: "2023-11-15", finished_at: "2023-12-01", progress_pages: 600 },
             { id: "9002", started_at: "2023-11-20", finished_at: null, progress_pages: null },
           ]);
@@ -496,8 +544,7 @@ export function etlSuite(makeTarget: () => Target): void {
       const { abs, hc } = await stands();
       try {
         await run({ ...options(database, stats), ...remote(abs, hc) });
-        const hardcoverRows = async () =>
-          use(database, (db) => db.query("SELECT json_agg(u ORDER BY id)::text AS u FROM shelfstack.hardcover_user_books u"));
+        const hardcoverRows = async () => use(database, (db) => db.query("SELECT json_agg(u ORDER BY id)::text AS u FROM shelfstack.hardcover_user_books u"));
         const kept = await hardcoverRows();
         hc.faults.push({ page: 0, kind: "malformed", times: 99 });
         kodb.addRows([{ book: war, page: 20, start: T0 + 500_000, duration: 45 }]);

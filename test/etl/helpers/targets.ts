@@ -115,7 +115,9 @@ export async function dump(db: Database): Promise<Record<string, string>> {
   }
   const [{ present }] = await db.query<{ present: boolean }>("SELECT to_regclass('shelfstack.etl_runs') IS NOT NULL AS present");
   if (!present) return { ...out, etl_runs: "[]" };
-  const [runs] = await db.query<{ rows: string | null }>("SELECT json_agg(json_build_object('id', id, 'full', full_rebuild, 'summary', summary) ORDER BY id)::text AS rows FROM shelfstack.etl_runs");
+  const [runs] = await db.query<{ rows: string | null }>(
+    "SELECT json_agg(json_build_object('id', id, 'full', full_rebuild, 'summary', summary) ORDER BY id)::text AS rows FROM shelfstack.etl_runs",
+  );
   out.etl_runs = runs.rows ?? "[]";
   return out;
 }

@@ -25,7 +25,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS book_title_authors_md5 ON book(title, authors,
 export class KoreaderDb {
   readonly db: Database.Database;
 
-  constructor(readonly file: string, options: { autocheckpoint?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    options: { autocheckpoint?: boolean } = {},
+  ) {
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     if (options.autocheckpoint === false) this.db.pragma("wal_autocheckpoint = 0");
@@ -37,7 +40,11 @@ export class KoreaderDb {
   }
 
   addBook(title: string, authors: string, md5: string, pages = 300): number {
-    return Number(this.db.prepare("INSERT INTO book (title, authors, md5, pages, notes, highlights, last_open, total_read_time, total_read_pages) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)").run(title, authors, md5, pages).lastInsertRowid);
+    return Number(
+      this.db
+        .prepare("INSERT INTO book (title, authors, md5, pages, notes, highlights, last_open, total_read_time, total_read_pages) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0)")
+        .run(title, authors, md5, pages).lastInsertRowid,
+    );
   }
 
   /** `count` page turns of `seconds` each, one after the other from `start`. */

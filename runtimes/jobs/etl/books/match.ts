@@ -78,10 +78,17 @@ export function matchBooks(records: readonly SourceRecord[]): { books: BookRow[]
   const books: BookRow[] = [];
   const bookOf = new Map<string, string>();
   for (const members of groups.values()) {
-    const id = `b${createHash("sha256").update(members.map((i) => keys[i]).sort(cmp)[0]).digest("hex").slice(0, 16)}`;
+    const id = `b${createHash("sha256")
+      .update(members.map((i) => keys[i]).sort(cmp)[0])
+      .digest("hex")
+      .slice(0, 16)}`;
     const recs = members.map((i) => sorted[i]);
     const shown = [...recs].sort((a, b) => PRECEDENCE[a.source] - PRECEDENCE[b.source] || cmp(a.key, b.key))[0];
-    const smallest = (source: Source) => recs.filter((r) => r.source === source).map((r) => r.key).sort(source === "hardcover" ? numeric : cmp)[0] ?? null;
+    const smallest = (source: Source) =>
+      recs
+        .filter((r) => r.source === source)
+        .map((r) => r.key)
+        .sort(source === "hardcover" ? numeric : cmp)[0] ?? null;
     const ebook = recs.some((r) => r.source === "koreader");
     const audio = recs.some((r) => r.source === "audiobookshelf");
     books.push({

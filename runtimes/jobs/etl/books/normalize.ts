@@ -21,9 +21,7 @@ function fold(text: string): string {
 }
 
 export function normalizeTitle(title: string): string {
-  const main = title
-    .replace(/\([^)]*\)|\[[^\]]*\]|\{[^}]*\}/g, " ")
-    .split(":")[0];
+  const main = title.replace(/\([^)]*\)|\[[^\]]*\]|\{[^}]*\}/g, " ").split(":")[0];
   const folded = fold(main);
   const stripped = folded.replace(/^(the|a|an) /, "");
   return stripped || folded;

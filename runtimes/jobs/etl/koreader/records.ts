@@ -7,11 +7,13 @@ export function koreaderRecords(readers: readonly StatisticsReader[]): SourceRec
   for (const reader of readers) {
     for (const b of reader.books) {
       if (byKey.has(b.key)) continue;
-      const authors = b.authors.split("\n").map((a) => a.trim()).filter((a) => a && a !== "N/A");
+      const authors = b.authors
+        .split("\n")
+        .map((a) => a.trim())
+        .filter((a) => a && a !== "N/A");
       // Authors stay one a line, as KOReader keeps them: the matching takes the first.
       byKey.set(b.key, { source: "koreader", key: b.key, title: b.title || b.key, author: authors.join("\n") || null, isbn: null, asin: null });
     }
   }
   return [...byKey.values()];
 }
-

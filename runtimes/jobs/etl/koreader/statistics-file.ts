@@ -40,18 +40,19 @@ export function openStatisticsFile(path: string): BetterSqlite3.Database {
 
 function checkSchema(db: BetterSqlite3.Database, path: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
   if (!tables.has("book") || !tables.has("page_stat_data")) {
     throw new StatisticsFileError(`${path}: not a KOReader statistics database (no book and page_stat_data tables)`);
   }
   if (version !== KOREADER_SCHEMA_VERSION) {
-    const hint = version < KOREADER_SCHEMA_VERSION
-      ? "open any book in a current KOReader once, which upgrades the file"
-      : "this shelfstack knows KOReader's schema up to 20221111 — update shelfstack";
+    const hint =
+      version < KOREADER_SCHEMA_VERSION
+        ? "open any book in a current KOReader once, which upgrades the file"
+        : "this shelfstack knows KOReader's schema up to 20221111 — update shelfstack";
     throw new StatisticsFileError(`${path}: KOReader statistics schema ${version}, expected ${KOREADER_SCHEMA_VERSION} — ${hint}`);
   }
   for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) {
-    const present = new Set((db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]));
+    const present = new Set(db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]);
     const missing = columns.filter((c) => !present.has(c));
     if (missing.length > 0) {
       throw new StatisticsFileError(`${path}: table ${table} lacks ${missing.join(", ")} — not KOReader's schema ${KOREADER_SCHEMA_VERSION}`);

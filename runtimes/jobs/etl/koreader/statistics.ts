@@ -136,7 +136,10 @@ export class StatisticsReader {
       const pages =
         b.ids.length === 1
           ? (perId.get(b.ids[0]) as number)
-          : (this.db.prepare(`SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book IN (${b.ids.map(() => "?").join(",")}) AND duration > 0`).pluck().get(...b.ids) as number);
+          : (this.db
+              .prepare(`SELECT count(DISTINCT page) FROM page_stat_data WHERE id_book IN (${b.ids.map(() => "?").join(",")}) AND duration > 0`)
+              .pluck()
+              .get(...b.ids) as number);
       const totals = b.ids.map((id) => total.get(id) as number | null).filter((t): t is number => typeof t === "number" && t > 0);
       out.set(b.key, { pages, total: totals.length ? Math.max(...totals) : null });
     }

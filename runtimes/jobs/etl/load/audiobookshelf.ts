@@ -11,12 +11,7 @@ export const ABS_CURSOR = "audiobookshelf";
  * Listening sessions into reading_sessions; with `mirror` (a full read), sessions no longer
  * listed are kept and marked as no longer in Audiobookshelf (`missing`).
  */
-export async function loadAudiobookshelf(
-  db: Database,
-  extract: AbsExtract,
-  bookOf: ReadonlyMap<string, string>,
-  mirror: boolean,
-): Promise<{ changes: Changes; missing: number }> {
+export async function loadAudiobookshelf(db: Database, extract: AbsExtract, bookOf: ReadonlyMap<string, string>, mirror: boolean): Promise<{ changes: Changes; missing: number }> {
   const sink = await SessionSink.open(db, false);
   for (const s of extract.sessions) {
     sink.add({

@@ -15,11 +15,7 @@ export async function forgotten(
   records: readonly SourceRecord[],
   read: { full: boolean; abs: boolean; hardcover: boolean; prune?: boolean },
 ): Promise<Set<string>> {
-  const mirrored = new Set([
-    ...(read.full && readers.length ? ["koreader"] : []),
-    ...(read.full && read.abs ? ["audiobookshelf"] : []),
-    ...(read.hardcover ? ["hardcover"] : []),
-  ]);
+  const mirrored = new Set([...(read.full && readers.length ? ["koreader"] : []), ...(read.full && read.abs ? ["audiobookshelf"] : []), ...(read.hardcover ? ["hardcover"] : [])]);
   if (mirrored.size === 0) return new Set();
   const fresh = new Set(records.map((r) => recordId(r.source, r.key)));
   const devices = readers.map((r) => r.input.device);
@@ -37,4 +33,3 @@ export async function forgotten(
       .map((s) => recordId(s.source as SourceRecord["source"], s.source_key)),
   );
 }
-

@@ -25,7 +25,17 @@ export async function loadHardcover(db: Database, extract: HardcoverExtract, boo
   const storedReads = await db.query<{ id: string }>("SELECT id::text AS id FROM shelfstack.hardcover_reads");
   const storedBooks = await db.query<{ id: string }>("SELECT id::text AS id FROM shelfstack.hardcover_user_books");
   const deleted =
-    (await deleteKeys(db, "shelfstack.hardcover_reads", "id", storedReads.map((r) => r.id).filter((id) => !keepReads.has(id)))) +
-    (await deleteKeys(db, "shelfstack.hardcover_user_books", "id", storedBooks.map((r) => r.id).filter((id) => !keepBooks.has(id))));
+    (await deleteKeys(
+      db,
+      "shelfstack.hardcover_reads",
+      "id",
+      storedReads.map((r) => r.id).filter((id) => !keepReads.has(id)),
+    )) +
+    (await deleteKeys(
+      db,
+      "shelfstack.hardcover_user_books",
+      "id",
+      storedBooks.map((r) => r.id).filter((id) => !keepBooks.has(id)),
+    ));
   return addChanges(addChanges(userBooks, reads), { inserted: 0, updated: 0, deleted });
 }

@@ -54,7 +54,8 @@ export async function loadKoreader(
   const fingerprint = JSON.stringify({ ...reader.fingerprint(), gap: gapSeconds });
   const [state] = await db.query<{ value: string }>("SELECT value FROM shelfstack.etl_state WHERE key = $1", [stateKey]);
   const base = { device, path, books: reader.books.length };
-  if (!full && state?.value === fingerprint) return { ...base, unchanged: true, booksRead: 0, sessions: { inserted: 0, updated: 0, deleted: 0 }, missing: 0, skipped: 0, skippedRows: [] };
+  if (!full && state?.value === fingerprint)
+    return { ...base, unchanged: true, booksRead: 0, sessions: { inserted: 0, updated: 0, deleted: 0 }, missing: 0, skipped: 0, skippedRows: [] };
 
   const gapChanged = state !== undefined && (JSON.parse(state.value) as { gap?: number }).gap !== gapSeconds;
   const prior = new Map(
@@ -75,10 +76,9 @@ export async function loadKoreader(
     // newer file back after a restored one): read whole, so what came back loses its mark.
     const marked = new Set(
       (
-        await db.query<{ k: string }>(
-          "SELECT DISTINCT source_key AS k FROM shelfstack.reading_sessions WHERE source = 'koreader' AND device = $1 AND missing_since IS NOT NULL",
-          [device],
-        )
+        await db.query<{ k: string }>("SELECT DISTINCT source_key AS k FROM shelfstack.reading_sessions WHERE source = 'koreader' AND device = $1 AND missing_since IS NOT NULL", [
+          device,
+        ])
       ).map((r) => r.k),
     );
     for (const [key, now] of stats) {

@@ -24,13 +24,7 @@ export async function stage(db: Database, table: string): Promise<string> {
  * The bulk path: COPY the rows into a staging table, then one INSERT … ON CONFLICT that writes
  * only rows that are new or different (a rerun with the same data writes nothing).
  */
-export async function upsert(
-  db: Database,
-  table: string,
-  keys: readonly string[],
-  columns: readonly string[],
-  rows: readonly (readonly Cell[])[],
-): Promise<Changes> {
+export async function upsert(db: Database, table: string, keys: readonly string[], columns: readonly string[], rows: readonly (readonly Cell[])[]): Promise<Changes> {
   if (rows.length === 0) return noChanges();
   const staging = await stage(db, table);
   await db.copyCsv(staging, columns, csv(rows));
@@ -52,9 +46,7 @@ export async function deleteKeys(db: Database, table: string, key: string, value
   if (values.length === 0) return 0;
   await db.exec("CREATE TEMP TABLE IF NOT EXISTS etl_stage_keys (k text NOT NULL) ON COMMIT DROP; TRUNCATE etl_stage_keys");
   await db.copyCsv("etl_stage_keys", ["k"], csv(values.map((v) => [v])));
-  const [r] = await db.query<{ n: number }>(
-    `WITH d AS (DELETE FROM ${table} t USING etl_stage_keys s WHERE t.${key}::text = s.k RETURNING 1) SELECT count(*)::int AS n FROM d`,
-  );
+  const [r] = await db.query<{ n: number }>(`WITH d AS (DELETE FROM ${table} t USING etl_stage_keys s WHERE t.${key}::text = s.k RETURNING 1) SELECT count(*)::int AS n FROM d`);
   return r.n;
 }
 

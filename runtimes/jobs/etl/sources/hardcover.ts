@@ -56,10 +56,7 @@ interface RawUserBook {
  * The reader's Hardcover shelf: every user_book with its reads, paged by offset. Small (one row
  * per book on the shelf), so each run reads it whole and the load mirrors it.
  */
-export async function fetchHardcover(
-  options: { readonly url?: string; readonly token: string; readonly pageSize?: number },
-  http: HttpOptions = {},
-): Promise<HardcoverExtract> {
+export async function fetchHardcover(options: { readonly url?: string; readonly token: string; readonly pageSize?: number }, http: HttpOptions = {}): Promise<HardcoverExtract> {
   const pageSize = options.pageSize ?? 100;
   // Tokens were once shown with "Bearer " in front; send it exactly once.
   const token = options.token.trim().replace(/^bearer\s+/i, "");
@@ -128,7 +125,8 @@ function validatePage(body: unknown): RawUserBook[] {
   rows.forEach((r: unknown, i) => {
     const u = r as RawUserBook;
     if (typeof u !== "object" || u === null || typeof u.id !== "number" || typeof u.status_id !== "number") throw new Malformed(`user_book ${i} has no id/status_id`);
-    if (typeof u.book !== "object" || u.book === null || typeof u.book.id !== "number" || typeof u.book.title !== "string") throw new Malformed(`user_book ${u.id} has no book id/title`);
+    if (typeof u.book !== "object" || u.book === null || typeof u.book.id !== "number" || typeof u.book.title !== "string")
+      throw new Malformed(`user_book ${u.id} has no book id/title`);
     if (!Array.isArray(u.user_book_reads)) throw new Malformed(`user_book ${u.id} has no user_book_reads list`);
   });
   return rows as RawUserBook[];

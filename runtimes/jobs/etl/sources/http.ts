@@ -54,7 +54,14 @@ export async function requestJson<T>(
   }
 }
 
-async function once<T>(what: string, url: string, init: RequestInit, validate: (body: unknown) => T, options: HttpOptions & { readonly authHint?: string }, now: number): Promise<Outcome<T>> {
+async function once<T>(
+  what: string,
+  url: string,
+  init: RequestInit,
+  validate: (body: unknown) => T,
+  options: HttpOptions & { readonly authHint?: string },
+  now: number,
+): Promise<Outcome<T>> {
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
