@@ -59,19 +59,23 @@ export interface ContainerProps {
   readonly build?: ImageBuildContext;
   /** Service name in compose and the container's name on the server. @default - the construct id */
   readonly name?: string;
-  /** Plain settings. Never put a secret here: use `secrets`. */
+  /** Plain settings. Never put a secret here: use `secrets`. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Environment variables whose values hold secrets: one secret, or text and secrets joined
    * (abs-opds wants `user:token:password` in one variable).
+   * @default - none
    */
   readonly secrets?: Readonly<Record<string, SecretValue>>;
+  /** Host directories bind-mounted into the container. @default - none */
   readonly volumes?: readonly VolumeMount[];
-  /** Rendered files the container reads (Terraform uploads them; compose bind-mounts them). */
+  /** Rendered files the container reads (Terraform uploads them; compose bind-mounts them). @default - none */
   readonly configFiles?: readonly ConfigFileMount[];
-  /** Files uploaded from the deploying machine by path, so their content is in neither the output nor the Terraform state. */
+  /** Files uploaded from the deploying machine by path, so their content is in neither the output nor the Terraform state. @default - none */
   readonly localFiles?: readonly LocalFileMount[];
+  /** @default - the image's command */
   readonly command?: readonly string[];
+  /** @default - the image's entrypoint */
   readonly entrypoint?: readonly string[];
   /** @default - none (the image's own, if any) */
   readonly healthCheck?: HealthCheck;
@@ -81,8 +85,9 @@ export interface ContainerProps {
    * @default - the container has its own namespace
    */
   readonly networkOf?: Container;
+  /** Linux capabilities added, e.g. NET_ADMIN. @default - none */
   readonly capAdd?: readonly string[];
-  /** Host devices, e.g. /dev/net/tun. */
+  /** Host devices, e.g. /dev/net/tun. @default - none */
   readonly devices?: readonly string[];
   /** uid:gid. @default - the image's user */
   readonly user?: string;

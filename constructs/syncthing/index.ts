@@ -24,7 +24,7 @@ export interface SyncthingProps {
   readonly user: string;
   readonly timezone: string;
   readonly network: Container;
-  /** The server's declared key pair (syncthing.identity). */
+  /** The server's declared key pair (syncthing.identity). @default - none: Syncthing makes its own on first start */
   readonly identity?: ServerIdentity;
 }
 

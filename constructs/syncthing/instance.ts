@@ -6,7 +6,7 @@ import { PORTS } from "../../config/ports";
 export interface SyncthingInstanceProps {
   /** Directory below syncthing/ in the output: "server", or the device's name. */
   readonly dir: string;
-  /** This instance's own device, when its ID is known (the server's only once syncthing.serverId is set). */
+  /** This instance's own device, when its ID is known (the server's only once syncthing.serverId is set). @default - unknown: not listed */
   readonly self?: PeerEntry;
   /** A comment for the person reading config.xml. @default - none */
   readonly note?: string;

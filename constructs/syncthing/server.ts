@@ -21,7 +21,7 @@ export interface SyncthingServerProps {
   readonly timezone: string;
   /** The Tailscale sidecar: Syncthing listens in its namespace, so sync reaches the tailnet only. */
   readonly network: Container;
-  /** The server's declared key pair; without it Syncthing makes its own on first start. */
+  /** The server's declared key pair. @default - none: Syncthing makes its own on first start */
   readonly identity?: ServerIdentity;
 }
 
