@@ -6,7 +6,8 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { JOB_CATALOGUE } from "../config/jobs";
-import { EXIT, exitCodesHelp, failure, type ExitCode } from "./errors";
+import { LAPTOP_ONLY_COMMANDS } from "../config/laptop-commands";
+import { EXIT, exitCodesHelp, failure, UsageError, type ExitCode } from "./errors";
 import { loadBundle } from "./load-bundle";
 import type { Command } from "./cli";
 
@@ -58,7 +59,17 @@ async function main(argv: string[]): Promise<ExitCode> {
     console.error(`shelfstack: unknown command "${name}"\n\n${usage()}`);
     return EXIT.invalid;
   }
-  const command = (await entry.load()).default;
+  let command: Command;
+  try {
+    command = (await entry.load()).default;
+  } catch (error) {
+    // The jobs image leaves out the commands for the deploying machine (config/laptop-commands.ts).
+    const { code, message, path } = error as NodeJS.ErrnoException;
+    const bundle = `commands/${name}.js`;
+    const missing = (code === "MODULE_NOT_FOUND" && message.includes(`./${bundle}'`)) || (code === "ENOENT" && path?.endsWith(bundle));
+    if (!missing || !LAPTOP_ONLY_COMMANDS.has(name)) throw error;
+    throw new UsageError(`shelfstack ${name} is not in this installation — it runs on the machine you deploy from (the jobs container leaves it out)`);
+  }
   return command(rest);
 }
 

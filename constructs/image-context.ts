@@ -3,15 +3,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Construct } from "constructs";
 import { RenderedFile } from "./rendered-file";
+import { LAPTOP_ONLY_COMMANDS } from "../config/laptop-commands";
 
 /** The images this repository builds itself: one runtime bundle each (build.mjs). */
 export type ProjectImageName = "jobs" | "ingest";
-
-/**
- * Commands that build the stack on the laptop (they bundle cdktf): the jobs image leaves them out.
- * Every other command is in the image, so a job added as a command is there without a change here.
- */
-const LAPTOP_ONLY_COMMANDS = new Set(["synth.js", "validate.js"]);
 
 /**
  * The packages the bundles leave outside (build.mjs `external`) and the jobs runtime loads:
@@ -50,7 +45,7 @@ export function contextFiles(name: ProjectImageName): readonly ContextFile[] {
     files = [dockerfile, { path: "ingest.js", content: read(join(dist, "ingest.js")) }];
   } else {
     const { packageJson, packageLock } = runtimePackages(root, JOBS_RUNTIME_PACKAGES);
-    const commands = readdirSync(join(dist, "commands")).filter((f) => f.endsWith(".js") && !LAPTOP_ONLY_COMMANDS.has(f));
+    const commands = readdirSync(join(dist, "commands")).filter((f) => f.endsWith(".js") && !LAPTOP_ONLY_COMMANDS.has(f.slice(0, -3)));
     const migrations = readdirSync(join(dist, "etl-migrations")).filter((f) => f.endsWith(".sql"));
     files = [
       dockerfile,
