@@ -25,10 +25,8 @@ function locateDist(): string {
   return found;
 }
 
-interface ContextFile {
-  readonly path: string;
-  readonly content: string;
-}
+/** One file of a build context: generated text, or a file of this checkout (its bytes). */
+type ContextFile = { readonly path: string; readonly content: string } | { readonly path: string; readonly content: Buffer; readonly source: string };
 
 const cache = new Map<ProjectImageName, readonly ContextFile[]>();
 
@@ -38,11 +36,11 @@ export function contextFiles(name: ProjectImageName): readonly ContextFile[] {
   if (cached) return cached;
   const dist = locateDist();
   const root = dirname(dist);
-  const read = (path: string) => readFileSync(path, "utf8");
-  const dockerfile = { path: "Dockerfile", content: read(join(root, "runtimes", name, "Dockerfile")) };
+  const copy = (path: string, source: string): ContextFile => ({ path, content: readFileSync(source), source });
+  const dockerfile = copy("Dockerfile", join(root, "runtimes", name, "Dockerfile"));
   let files: ContextFile[];
   if (name === "ingest") {
-    files = [dockerfile, { path: "ingest.js", content: read(join(dist, "ingest.js")) }];
+    files = [dockerfile, copy("ingest.js", join(dist, "ingest.js"))];
   } else {
     const { packageJson, packageLock } = runtimePackages(root, JOBS_RUNTIME_PACKAGES);
     const commands = readdirSync(join(dist, "commands")).filter((f) => f.endsWith(".js") && !LAPTOP_ONLY_COMMANDS.has(f.slice(0, -3)));
@@ -51,10 +49,10 @@ export function contextFiles(name: ProjectImageName): readonly ContextFile[] {
       dockerfile,
       { path: "package.json", content: packageJson },
       { path: "package-lock.json", content: packageLock },
-      { path: "dist/shelfstack.js", content: read(join(dist, "shelfstack.js")) },
-      { path: "dist/jobs.js", content: read(join(dist, "jobs.js")) },
-      ...commands.map((f) => ({ path: `dist/commands/${f}`, content: read(join(dist, "commands", f)) })),
-      ...migrations.map((f) => ({ path: `dist/etl-migrations/${f}`, content: read(join(dist, "etl-migrations", f)) })),
+      copy("dist/shelfstack.js", join(dist, "shelfstack.js")),
+      copy("dist/jobs.js", join(dist, "jobs.js")),
+      ...commands.map((f) => copy(`dist/commands/${f}`, join(dist, "commands", f))),
+      ...migrations.map((f) => copy(`dist/etl-migrations/${f}`, join(dist, "etl-migrations", f))),
     ];
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -136,7 +134,9 @@ export class ImageBuildContext extends Construct {
     this.image = props.image;
     this.dir = `images/${props.image}`;
     for (const file of contextFiles(props.image)) {
-      new RenderedFile(this, file.path, { path: `${this.dir}/${file.path}`, content: () => file.content });
+      const path = `${this.dir}/${file.path}`;
+      // The bundles (12 MB) are linked or copied into the output, not written out again.
+      new RenderedFile(this, file.path, "source" in file ? { path, copyOf: file.source } : { path, content: file.content });
     }
   }
 

@@ -1,14 +1,24 @@
+import { readFileSync } from "node:fs";
 import { Construct, type IConstruct } from "constructs";
 
 /** From Terraform's working directory (<out>/stacks/<stack>, cdktf's layout) back to the output directory. */
 export const OUT_FROM_STACK_DIR = "../..";
 
-export interface RenderedFileProps {
-  /** Path below the output directory, e.g. shelfbridge/config.yaml. */
-  readonly path: string;
-  /** The file's text; a function is called once, at synth time, after the whole tree is built. */
-  readonly content: string | (() => string);
-}
+/** Path below the output directory, e.g. shelfbridge/config.yaml; and what the file holds. */
+export type RenderedFileProps =
+  | {
+      readonly path: string;
+      /** The file's text; a function is called once, at synth time, after the whole tree is built. */
+      readonly content: string | (() => string);
+    }
+  | {
+      readonly path: string;
+      /**
+       * A file outside the output to put there unchanged (a built bundle): hard-linked where the
+       * file system allows, else copied, and never read into a string on the way.
+       */
+      readonly copyOf: string;
+    };
 
 /**
  * A file the stack renders beside the Terraform JSON. Constructs own their files: rendering is a
@@ -16,6 +26,8 @@ export interface RenderedFileProps {
  */
 export class RenderedFile extends Construct {
   readonly path: string;
+  /** The file it is a copy of, for a copied file (RenderedFileProps.copyOf). */
+  readonly copyOf?: string;
   private source: string | (() => string);
 
   constructor(scope: Construct, id: string, props: RenderedFileProps) {
@@ -24,10 +36,16 @@ export class RenderedFile extends Construct {
       throw new Error(`rendered file path "${props.path}" must stay inside the output directory`);
     }
     this.path = props.path;
-    this.source = props.content;
+    if ("copyOf" in props) {
+      const copyOf = props.copyOf;
+      this.copyOf = copyOf;
+      this.source = () => readFileSync(copyOf, "utf8");
+    } else {
+      this.source = props.content;
+    }
   }
 
-  /** Rendered on first read and kept: Terraform's upload and the file on disk read it both. */
+  /** Rendered on first read and kept: Terraform's upload and the file on disk read it both. A copy is read only when asked. */
   get content(): string {
     if (typeof this.source === "function") this.source = this.source();
     return this.source;

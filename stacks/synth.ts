@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { planOutput } from "./output-dir";
 import { App } from "cdktf";
+import type { IConstruct } from "constructs";
 import type { StackConfig } from "../config/resolve";
 import { locateProblems } from "../config/load";
 import { ReadingStack, STACK_NAME } from "./reading-stack";
@@ -49,8 +50,16 @@ export function buildInMemory(config: StackConfig): ReadingStack {
   }
 }
 
+/** A file to write below the output directory: its text, or a file to link or copy there. */
+export type OutputFile = { readonly path: string; readonly content: string | Buffer } | { readonly path: string; readonly copyOf: string };
+
+/** What synth writes for each rendered file: a copy (a built bundle) is never read into a string. */
+export function outputFiles(scope: IConstruct): OutputFile[] {
+  return RenderedFile.all(scope).map((f) => (f.copyOf ? { path: f.path, copyOf: f.copyOf } : { path: f.path, content: f.content }));
+}
+
 /** Writes each file below dir, making each directory once (thousands of files at a thousand devices). */
-export function writeFiles(dir: string, files: readonly { readonly path: string; readonly content: string | Buffer }[]): void {
+export function writeFiles(dir: string, files: readonly OutputFile[]): void {
   const made = new Set<string>();
   for (const f of files) {
     const file = join(dir, f.path);
@@ -59,7 +68,23 @@ export function writeFiles(dir: string, files: readonly { readonly path: string;
       mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
-    writeFileSync(file, f.content);
+    if ("copyOf" in f) placeCopy(f.copyOf, file);
+    else writeFileSync(file, f.content);
+  }
+}
+
+/**
+ * A hard link: no bytes written. Safe because neither side is changed in place — the build
+ * replaces dist/ whole, and synth replaces its output whole. Another file system (or one without
+ * links) gets a copy; a file already there (cdktf's own output directory) is replaced.
+ */
+function placeCopy(source: string, file: string): void {
+  rmSync(file, { force: true });
+  try {
+    linkSync(source, file);
+  } catch (error) {
+    if (!["EXDEV", "EPERM", "ENOTSUP", "EMLINK"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    copyFileSync(source, file);
   }
 }
 
@@ -76,7 +101,7 @@ export function synthesize(config: StackConfig, outdir: string, options: SynthOp
     // cdktf first: its aspects complete the tree (constructs/host-directories.ts) before any file
     // is rendered. A failure anywhere leaves only the discarded staging directory.
     app.synth();
-    const files = RenderedFile.all(stack).map((f) => ({ path: f.path, content: f.content }));
+    const files = outputFiles(stack);
     if (options.hcl) repairHclFile(dir, TERRAFORM_HCL);
     writeFiles(dir, files);
     written = files.map((f) => f.path);

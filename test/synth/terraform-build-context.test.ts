@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -67,6 +67,25 @@ describe("synth writes the build contexts of the images the deploy builds", () =
     const bytes = [...jobs.values()].reduce((sum, b) => sum + b.length, 0);
     expect(bytes).toBeLessThan(14e6);
     expect(readFileSync(join(images("ingest"), "ingest.js")).equals(readFileSync(join(dist, "ingest.js")))).toBe(true);
+  });
+
+  test("the bundles are linked from dist/, not written again; on another file system they are copied", () => {
+    const dist = join(ROOT, "dist", "jobs.js");
+    const placed = join(images("jobs"), "dist", "jobs.js");
+    const sameDevice = statSync(dist).dev === statSync(placed).dev;
+    expect(statSync(placed).ino === statSync(dist).ino).toBe(sameDevice);
+    // /dev/shm is a tmpfs: a link cannot cross to it.
+    if (!existsSync("/dev/shm")) return;
+    const elsewhere = mkdtempSync("/dev/shm/shelfstack-copy-");
+    try {
+      const run = shelfstack(["synth", "-c", EXAMPLE, "-o", join(elsewhere, "out")]);
+      expect(run.status).toBe(0);
+      const copied = join(elsewhere, "out", "images", "jobs", "dist", "jobs.js");
+      expect(statSync(copied).ino === statSync(dist).ino && statSync(copied).dev === statSync(dist).dev).toBe(false);
+      expect(readFileSync(copied).equals(readFileSync(dist))).toBe(true);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test("every package the jobs bundles load is in the image's package.json; the ingest bundle loads none", () => {
