@@ -1,20 +1,9 @@
 // The Container construct on its own: one description, read by Terraform and by compose.
-import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Container, goDuration } from "../../constructs/container";
 import { RenderedFile } from "../../constructs/rendered-file";
+import { bareStack as stack, synthesize as synth, terraformContainer as containerJson, type Synthesized } from "./helpers";
 
-type Json = Record<string, unknown>;
-interface Synthesized {
-  resource: { docker_container: Record<string, Json>; docker_image: Record<string, Json> };
-  variable?: Record<string, { sensitive?: boolean; default?: string }>;
-}
-
-function stack(): TerraformStack {
-  return new TerraformStack(Testing.app(), "t");
-}
-const synth = (s: TerraformStack) => JSON.parse(Testing.synth(s)) as Synthesized;
-const containerJson = (json: Synthesized, name: string) => Object.values(json.resource.docker_container).find((c) => c.name === name)!;
 const resourceId = (json: Synthesized, name: string) => Object.entries(json.resource.docker_container).find(([, c]) => c.name === name)![0];
 
 describe("Container: one description, two deploy paths", () => {

@@ -1,14 +1,14 @@
 // HostDirectories on its own: it may be built before or after the containers it prepares for.
-import { Testing, TerraformStack } from "cdktf";
 import { Container } from "../../constructs/container";
 import { HostDirectories } from "../../constructs/host-directories";
+import { bareStack, synthesize } from "./helpers";
 
 type TfContainer = { name: string; volumes?: { host_path: string }[]; depends_on?: string[] } & Record<string, unknown>;
 type Json = { resource: { docker_container: Record<string, TfContainer> } };
 const byName = (json: Json) => new Map(Object.entries(json.resource.docker_container).map(([id, c]) => [c.name, { id, ...c }]));
 
 function build(order: "before" | "after") {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const containers = () => {
     new Container(stack, "Library", { image: "a:1", user: "1000:1000", volumes: [{ hostPath: "/srv/books", containerPath: "/books" }] });
     new Container(stack, "Shared", {
@@ -24,7 +24,7 @@ function build(order: "before" | "after") {
   if (order === "after") containers();
   const dirs = new HostDirectories(stack, "HostDirectories", { owner: "1000:1000" });
   if (order === "before") containers();
-  const json = JSON.parse(Testing.synth(stack)) as Json;
+  const json = synthesize(stack) as unknown as Json;
   return { stack, dirs, json, containers: byName(json) };
 }
 
@@ -58,9 +58,9 @@ test("the same Terraform whichever order the stack is built in, but for the cons
 });
 
 test("no task when no container of the owner mounts anything", () => {
-  const stack = new TerraformStack(Testing.app(), "t");
+  const stack = bareStack();
   const dirs = new HostDirectories(stack, "HostDirectories", { owner: "1000:1000" });
   new Container(stack, "Root", { image: "c:1", volumes: [{ hostPath: "/srv/r", containerPath: "/r" }] });
-  Testing.synth(stack);
+  synthesize(stack);
   expect(dirs.task).toBeUndefined();
 });
