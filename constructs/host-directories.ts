@@ -29,7 +29,8 @@ export class HostDirectories extends Construct implements IAspect {
   };
 
   private readonly owner: string;
-  private prepared?: Container | null;
+  private visited = false;
+  private prepared?: Container;
 
   constructor(scope: Construct, id: string, props: HostDirectoriesProps) {
     super(scope, id);
@@ -39,18 +40,19 @@ export class HostDirectories extends Construct implements IAspect {
 
   /** The one-shot task; undefined until synth, and when no container of the owner mounts anything. */
   get task(): Container | undefined {
-    return this.prepared ?? undefined;
+    return this.prepared;
   }
 
   /** cdktf calls this at synth (Testing.synth and app.synth alike), for this node and each below it. */
   visit(node: IConstruct): void {
-    if (node !== this || this.prepared !== undefined) return;
+    // Testing.synth and app.synth each run the aspects: the task is made once.
+    if (node !== this || this.visited) return;
+    this.visited = true;
     const consumers = this.node
       .scope!.node.findAll()
       .filter(Container.isContainer)
       .filter((c) => c.user === this.owner);
     const dirs = [...new Set(consumers.flatMap((c) => c.volumes.map((v) => v.hostPath)))].sort();
-    this.prepared = null;
     if (dirs.length === 0) return;
     const task = new Container(this, "Task", {
       name: "prepare-host-directories",
