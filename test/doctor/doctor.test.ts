@@ -13,7 +13,7 @@ import { AbsStandIn } from "../bootstrap/abs-stand-in";
 import { describeWithTool } from "../helpers/tools";
 import { CLI } from "../helpers/cli";
 import { scratch } from "../jobs/helpers/scratch";
-import { synth } from "../jobs/helpers/stack";
+import { synth, writeStack } from "../jobs/helpers/stack";
 import { FakeEngine, tlsName } from "./fakes";
 import { LoopbackSyncthing } from "./syncthing";
 
@@ -39,29 +39,6 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: num
   });
 }
 
-function stackYaml(root: string, readerId: string): string {
-  const file = join(root, "stack.yaml");
-  writeFileSync(
-    file,
-    `server:
-  dockerHost: ssh://reader@homeserver.local
-  timezone: Europe/Berlin
-  dataDir: ${join(root, "data")}
-tailnet:
-  name: tail1234.ts.net
-  owner: alice@example.com
-devices:
-  - name: palma
-    kind: android-ereader
-    syncthingId: ${readerId}
-backup:
-  koofr:
-    user: alice@example.com
-`,
-  );
-  return file;
-}
-
 describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check against services that are down, half up and up", () => {
   let root: string;
   let config: StackConfig;
@@ -79,7 +56,7 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     root = scratch("shelfstack-doctor-");
     server = await LoopbackSyncthing.create(join(root, "st-server"));
     reader = await LoopbackSyncthing.create(join(root, "st-reader"));
-    stack = stackYaml(root, reader.deviceId);
+    stack = writeStack(root, "backup:\n  koofr:\n    user: alice@example.com\n", reader.deviceId);
     config = loadStack(stack);
     out = synth(stack, join(root, "out"));
     for (const p of Object.values(config.server.paths)) mkdirSync(p, { recursive: true });
@@ -129,27 +106,25 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
     }
   }
 
+  /** Where doctor finds each stand-in, and the environment it reads their keys from. */
+  const at = () => [
+    "-c",
+    stack,
+    "--out",
+    out,
+    "--docker-host",
+    `unix://${docker.socket}`,
+    "--abs-url",
+    absUrl,
+    "--syncthing-url",
+    server.url,
+    "--https-host",
+    `localhost:${https.port}`,
+  ];
+  const keyEnv = () => ({ SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca });
+
   async function doctor(extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
-    const run = await cli(
-      [
-        "doctor",
-        "--json",
-        "-c",
-        stack,
-        "--out",
-        out,
-        "--docker-host",
-        `unix://${docker.socket}`,
-        "--abs-url",
-        absUrl,
-        "--syncthing-url",
-        server.url,
-        "--https-host",
-        `localhost:${https.port}`,
-        ...extra,
-      ],
-      { SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca, ...env },
-    );
+    const run = await cli(["doctor", "--json", ...at(), ...extra], { ...keyEnv(), ...env });
     const report = JSON.parse(run.stdout) as { ok: boolean; checks: Line[] };
     const verdicts = Object.fromEntries(report.checks.map((c) => [c.name, c.verdict]));
     const line = (name: string) => report.checks.find((c) => c.name === name)!;
@@ -183,24 +158,7 @@ describeWithTool("syncthing", "apt-get install syncthing", "doctor: every check 
         "https certificate",
       ]),
     );
-    const text = await cli(
-      [
-        "doctor",
-        "-c",
-        stack,
-        "--out",
-        out,
-        "--docker-host",
-        `unix://${docker.socket}`,
-        "--abs-url",
-        absUrl,
-        "--syncthing-url",
-        server.url,
-        "--https-host",
-        `localhost:${https.port}`,
-      ],
-      { SYNCTHING_API_KEY: server.apiKey, NODE_EXTRA_CA_CERTS: https.ca },
-    );
+    const text = await cli(["doctor", ...at()], keyEnv());
     expect(text.stdout).toMatch(/^✓ container audiobookshelf +running and healthy/m);
     expect(text.stdout).toMatch(/^27 passed, 0 failed, 0 not checked$/m);
   }, 60_000);

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "./scratch";
 
-/** A stack.yaml whose every server path lies below `root`, so jobs can run against it here. */
-export function writeStack(root: string, extra = ""): string {
+/** A stack.yaml whose every server path lies below `root`, so jobs can run against it here; its one reader is palma. */
+export function writeStack(root: string, extra = "", readerId = "MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD"): string {
   const file = join(root, "stack.yaml");
   mkdirSync(root, { recursive: true });
   writeFileSync(
@@ -18,7 +18,7 @@ tailnet:
 devices:
   - name: palma
     kind: android-ereader
-    syncthingId: MFZWI3D-BONSGYC-YLTMRWG-C43ENR5-QXGZDMM-FZWI3DP-BONSGYY-LTMRWAD
+    syncthingId: ${readerId}
 ${extra}`,
   );
   return file;
