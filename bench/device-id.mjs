@@ -1,25 +1,18 @@
-// Valid Syncthing device IDs for the benches' generated stacks. A bench is plain .mjs and cannot
-// import config/device-id.ts, so the check-character rule is written once more here, for them all.
+// Valid Syncthing device IDs for the benches' generated stacks, from the project's own
+// config/device-id.ts (bundled on the fly: a bench is plain .mjs), as test/helpers/large-stack.ts makes them.
 import { createHash } from "node:crypto";
+import { buildSync } from "esbuild";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const source = buildSync({
+  entryPoints: [new URL("../config/device-id.ts", import.meta.url).pathname],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  write: false,
+}).outputFiles[0].text;
+const { deviceIdFromDigest } = await import(`data:text/javascript,${encodeURIComponent(source)}`);
 
-function luhn32(block) {
-  let factor = 1;
-  let sum = 0;
-  for (const ch of block) {
-    const addend = factor * ALPHABET.indexOf(ch);
-    factor = factor === 2 ? 1 : 2;
-    sum += Math.floor(addend / 32) + (addend % 32);
-  }
-  return ALPHABET[(32 - (sum % 32)) % 32];
-}
-
-/** A valid device ID from a seed (deterministic, so runs compare): base32 of a hash, with check characters. */
+/** A valid device ID from a seed (deterministic, so runs compare). */
 export function deviceId(seed) {
-  const bytes = createHash("sha256").update(String(seed)).digest();
-  let s = "";
-  for (let i = 0; i < 52; i++) s += ALPHABET[bytes[i % 32] % 32];
-  const blocks = [0, 1, 2, 3].map((k) => s.slice(k * 13, k * 13 + 13)).map((b) => b + luhn32(b));
-  return blocks.join("").match(/.{7}/g).join("-");
+  return deviceIdFromDigest(createHash("sha256").update(String(seed)).digest());
 }
